@@ -2,3 +2,4 @@ export * from './version.js';
 export * from './info.js';
 export * from './events.js';
 export * from './errors.js';
+export * from './stdcopy.js';

@@ -54,7 +54,14 @@ export interface InfoResponse {
   ServerVersion: string;
   Runtimes: Record<string, { path: string }>;
   DefaultRuntime: string;
-  Swarm: { NodeID: string; NodeAddr: string; LocalNodeState: string; ControlAvailable: boolean; Error: string; RemoteManagers: null };
+  Swarm: {
+    NodeID: string;
+    NodeAddr: string;
+    LocalNodeState: string;
+    ControlAvailable: boolean;
+    Error: string;
+    RemoteManagers: null;
+  };
   LiveRestoreEnabled: boolean;
   Isolation: string;
   InitBinary: string;

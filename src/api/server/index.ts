@@ -1,0 +1,47 @@
+export { createApiServer } from './api-server.js';
+export type { ApiServer, ApiServerOptions, TlsOptions } from './api-server.js';
+export type {
+  Backends,
+  EventFilters,
+  EventQuery,
+  EventSubscription,
+  EventsBackend,
+  SystemBackend,
+} from './backends.js';
+export { DEFAULT_BODY_LIMIT, parseJsonBody, readRequestBody } from './body.js';
+export { commonHeaders } from './common-headers.js';
+export type { HijackOptions, RequestContext, RouteDefinition, RouteHandler } from './handler-context.js';
+export { statusForError, statusForKind } from './http-status.js';
+export {
+  parseBoolean,
+  parseFilters,
+  parseGoDuration,
+  parseTimestamp,
+  queryBoolean,
+  queryTimestamp,
+} from './query.js';
+export { isResponseClosed, JSON_CONTENT_TYPE, sendError, sendJson, sendStatus, sendText } from './respond.js';
+export { compilePattern, Router } from './router.js';
+export type { HttpMethod, RouteMatch } from './router.js';
+export { allRoutes, eventsRoutes, systemRoutes } from './routers/index.js';
+export {
+  hijackConnection,
+  hijackResponseHead,
+  MULTIPLEXED_STREAM_CONTENT_TYPE,
+  RAW_STREAM_CONTENT_TYPE,
+} from './stream/hijack.js';
+export type { HijackParams } from './stream/hijack.js';
+export { formatProgress, humanSize, JsonProgressWriter, startJsonProgress } from './stream/json-progress.js';
+export type { JsonMessage, ProgressDetail } from './stream/json-progress.js';
+export {
+  createStdWriter,
+  encodeFrame,
+  encodeFrameHeader,
+  MAX_FRAME_PAYLOAD,
+  STDCOPY_HEADER_SIZE,
+  StdcopyDemuxer,
+  StdStream,
+  writeFrames,
+} from './stream/stdcopy.js';
+export type { StdFrame } from './stream/stdcopy.js';
+export { negotiateApiVersion, stripVersionPrefix } from './version-negotiation.js';

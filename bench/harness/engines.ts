@@ -1,0 +1,85 @@
+/**
+ * The engines a benchmark compares: ladingd from this checkout and Debian's dockerd (the
+ * peer), each with its own data root, exec root and socket on the benchmark filesystem and
+ * each starting its own containerd, so neither gets a warm containerd for free.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { engineRequest } from '../../test/support/engine-request.js';
+import { LADINGD_BIN } from '../../test/support/daemon.js';
+import { childrenOf, terminate } from '../../test/support/processes.js';
+import { cpuSecondsOf, peakRssOf } from './measure.js';
+
+export type EngineName = 'lading' | 'docker';
+
+export interface RunningEngine {
+  name: EngineName;
+  pid: number;
+  socketPath: string;
+  host: string;
+  readyMs: number;
+  /** CPU seconds and summed peak RSS of the daemon and every process below it. */
+  usage(): { cpuSeconds: number; peakRssKiB: number };
+  stop(): Promise<void>;
+}
+
+export const DOCKERD = '/usr/sbin/dockerd';
+
+export function dockerdAvailable(): boolean {
+  return existsSync(DOCKERD);
+}
+
+function processTree(pid: number): number[] {
+  return [pid, ...childrenOf(pid).flatMap(processTree)];
+}
+
+export async function startEngine(name: EngineName, dir: string, extraArgs: string[] = []): Promise<RunningEngine> {
+  const dataRoot = join(dir, 'data');
+  const execRoot = join(dir, 'exec');
+  mkdirSync(dataRoot, { recursive: true });
+  mkdirSync(execRoot, { recursive: true });
+  const socketPath = join(execRoot, `${name}.sock`);
+  const common = ['--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socketPath}`];
+  const argv =
+    name === 'lading'
+      ? [LADINGD_BIN, '--config-file', join(dir, 'no-daemon.json'), ...common, ...extraArgs]
+      : // No bridge and no iptables: the peer does what lading does so far, nothing more.
+        [DOCKERD, ...common, '--pidfile', join(execRoot, 'docker.pid'), '--bridge=none', '--iptables=false', ...extraArgs];
+  const logFd = openSync(join(dir, `${name}.log`), 'a');
+  const started = performance.now();
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', logFd, logFd], detached: true });
+  closeSync(logFd);
+  const pid = child.pid!;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (true) {
+    if (exited) throw new Error(`${name} exited during start; see ${join(dir, `${name}.log`)}`);
+    try {
+      if ((await engineRequest(socketPath, 'GET', '/_ping')).status === 200) break;
+    } catch {
+      // not yet listening
+    }
+    if (performance.now() - started > 60_000) throw new Error(`${name} not ready after 60 s`);
+    await sleep(5);
+  }
+  const readyMs = performance.now() - started;
+  return {
+    name,
+    pid,
+    socketPath,
+    host: `unix://${socketPath}`,
+    readyMs,
+    usage() {
+      const tree = processTree(pid);
+      return {
+        cpuSeconds: tree.reduce((sum, p) => sum + cpuSecondsOf(p), 0),
+        peakRssKiB: tree.reduce((sum, p) => sum + peakRssOf(p), 0),
+      };
+    },
+    async stop() {
+      await terminate(pid, 20_000);
+    },
+  };
+}

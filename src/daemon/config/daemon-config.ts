@@ -1,0 +1,95 @@
+/**
+ * The resolved configuration the rest of the daemon reads: defaults filled in, flags merged
+ * over the file. Only the composition root sees daemon.json keys; services get this shape
+ * (or narrower options objects made from it).
+ */
+import type { LogLevel } from '../../log/index.js';
+import {
+  DEFAULT_CONTAINERD_NAMESPACE,
+  DEFAULT_DATA_ROOT,
+  DEFAULT_EXEC_ROOT,
+  DEFAULT_HOST,
+  DEFAULT_MAX_CONCURRENT_DOWNLOADS,
+  DEFAULT_MAX_CONCURRENT_UPLOADS,
+} from './defaults.js';
+import type { DaemonConfigFile } from './schema.js';
+
+export interface TlsConfig {
+  enabled: boolean;
+  verify: boolean;
+  cert?: string;
+  key?: string;
+  caCert?: string;
+}
+
+export interface DaemonConfig {
+  /** The daemon.json that was read, or undefined when the default path did not exist. */
+  configFile?: string;
+  dataRoot: string;
+  execRoot: string;
+  hosts: string[];
+  logLevel: LogLevel;
+  debug: boolean;
+  registryMirrors: string[];
+  insecureRegistries: string[];
+  storageDriver: 'overlay2' | 'vfs';
+  bip?: string;
+  labels: string[];
+  /** Socket of an existing containerd; when set, ladingd starts none of its own. */
+  containerd?: string;
+  containerdNamespace: string;
+  tls: TlsConfig;
+  liveRestore: boolean;
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
+  defaultUlimits: Record<string, { Name?: string; Hard: number; Soft: number }>;
+  dns: string[];
+  mtu?: number;
+  iptables: boolean;
+  ipForward: boolean;
+  userlandProxy: boolean;
+  /** The merged file+flag settings this was made from, kept to tell what a reload changed. */
+  source: DaemonConfigFile;
+}
+
+/** The level to log at: -D / "debug": true wins over "log-level", as with dockerd. */
+export function effectiveLogLevel(config: Pick<DaemonConfig, 'debug' | 'logLevel'>): LogLevel {
+  return config.debug ? 'debug' : config.logLevel;
+}
+
+export function resolveConfig(merged: DaemonConfigFile, configFile?: string): DaemonConfig {
+  const tlsverify = merged.tlsverify ?? false;
+  return {
+    ...(configFile !== undefined && { configFile }),
+    dataRoot: merged['data-root'] ?? DEFAULT_DATA_ROOT,
+    execRoot: merged['exec-root'] ?? DEFAULT_EXEC_ROOT,
+    hosts: merged.hosts && merged.hosts.length > 0 ? merged.hosts : [DEFAULT_HOST],
+    logLevel: merged['log-level'] ?? 'info',
+    debug: merged.debug ?? false,
+    registryMirrors: merged['registry-mirrors'] ?? [],
+    insecureRegistries: merged['insecure-registries'] ?? [],
+    storageDriver: merged['storage-driver'] ?? 'overlay2',
+    ...(merged.bip !== undefined && { bip: merged.bip }),
+    labels: merged.labels ?? [],
+    ...(merged.containerd !== undefined && { containerd: merged.containerd }),
+    containerdNamespace: merged['containerd-namespace'] ?? DEFAULT_CONTAINERD_NAMESPACE,
+    tls: {
+      // --tlsverify implies TLS, as it does for dockerd.
+      enabled: (merged.tls ?? false) || tlsverify,
+      verify: tlsverify,
+      ...(merged.tlscert !== undefined && { cert: merged.tlscert }),
+      ...(merged.tlskey !== undefined && { key: merged.tlskey }),
+      ...(merged.tlscacert !== undefined && { caCert: merged.tlscacert }),
+    },
+    liveRestore: merged['live-restore'] ?? false,
+    maxConcurrentDownloads: merged['max-concurrent-downloads'] ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS,
+    maxConcurrentUploads: merged['max-concurrent-uploads'] ?? DEFAULT_MAX_CONCURRENT_UPLOADS,
+    defaultUlimits: merged['default-ulimits'] ?? {},
+    dns: merged.dns ?? [],
+    ...(merged.mtu !== undefined && { mtu: merged.mtu }),
+    iptables: merged.iptables ?? true,
+    ipForward: merged['ip-forward'] ?? true,
+    userlandProxy: merged['userland-proxy'] ?? true,
+    source: merged,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The daemon.json schema: the keys Docker users actually set that mean something to lading.
+ * The object is strict, so a typo ("registry-mirror") is an error instead of a silently
+ * ignored setting. Each rule carries its own message so an error can say "must be one of …"
+ * next to the key it is about (see format-issues.ts).
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { LOG_LEVELS } from '../../log/index.js';
+
+const str = () => z.string({ error: 'must be a string' });
+const bool = () => z.boolean({ error: 'must be true or false' });
+const strList = () => z.array(str(), { error: 'must be an array of strings' });
+const absPath = () => str().refine((p) => isAbsolute(p), { error: 'must be an absolute path' });
+const positiveInt = () =>
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' });
+
+const registryMirror = str().refine(
+  (url) => {
+    try {
+      const parsed = new URL(url);
+      return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.host !== '';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an http:// or https:// URL' },
+);
+
+const cidr4 = str().refine(
+  (value) => {
+    const [ip, bits, ...rest] = value.split('/');
+    const n = Number(bits);
+    return rest.length === 0 && ip !== undefined && isIPv4(ip) && Number.isInteger(n) && n >= 0 && n <= 32;
+  },
+  { error: 'must be an IPv4 address with a prefix length, like 172.17.0.1/16' },
+);
+
+const ulimit = z.object(
+  {
+    Name: str().optional(),
+    Hard: z.number({ error: 'must be a number' }).int(),
+    Soft: z.number({ error: 'must be a number' }).int(),
+  },
+  { error: 'must be an object like {"Name": "nofile", "Hard": 1024, "Soft": 1024}' },
+);
+
+export const daemonConfigFileSchema = z
+  .object(
+    {
+      'data-root': absPath().optional(),
+      'exec-root': absPath().optional(),
+      hosts: strList().optional(),
+      'log-level': z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+      debug: bool().optional(),
+      'registry-mirrors': z.array(registryMirror, { error: 'must be an array of URLs' }).optional(),
+      'insecure-registries': strList().optional(),
+      'storage-driver': z.enum(['overlay2', 'vfs'], { error: 'must be one of overlay2, vfs' }).optional(),
+      bip: cidr4.optional(),
+      labels: z
+        .array(
+          str().refine((l) => /^[^=\s]+=/.test(l), { error: 'must be "key=value"' }),
+          { error: 'must be an array of "key=value" strings' },
+        )
+        .optional(),
+      containerd: absPath().optional(),
+      'containerd-namespace': str()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+          error: 'must be a containerd namespace name ([A-Za-z0-9._-])',
+        })
+        .optional(),
+      tls: bool().optional(),
+      tlsverify: bool().optional(),
+      tlscert: absPath().optional(),
+      tlskey: absPath().optional(),
+      tlscacert: absPath().optional(),
+      'live-restore': bool().optional(),
+      'max-concurrent-downloads': positiveInt().optional(),
+      'max-concurrent-uploads': positiveInt().optional(),
+      'default-ulimits': z.record(z.string(), ulimit, { error: 'must be an object of ulimits' }).optional(),
+      dns: z
+        .array(
+          str().refine((ip) => isIPv4(ip) || isIPv6(ip), { error: 'must be an IP address' }),
+          { error: 'must be an array of IP addresses' },
+        )
+        .optional(),
+      mtu: z
+        .number({ error: 'must be a number' })
+        .int()
+        .min(68, { error: 'must be between 68 and 65535' })
+        .max(65535, {
+          error: 'must be between 68 and 65535',
+        })
+        .optional(),
+      iptables: bool().optional(),
+      'ip-forward': bool().optional(),
+      'userland-proxy': bool().optional(),
+    },
+    { error: 'must be a JSON object' },
+  )
+  .strict();
+
+/** daemon.json as written by the user: every key optional. Flags use the same shape. */
+export type DaemonConfigFile = z.infer<typeof daemonConfigFileSchema>;
+export type DaemonConfigKey = keyof DaemonConfigFile;

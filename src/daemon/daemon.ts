@@ -1,0 +1,241 @@
+/**
+ * The composition root: turns a resolved config into running services and tears them down
+ * in reverse order. Order of start (each step undone if a later one fails):
+ *
+ *   directories → data-root lock → daemon id → containerd (ours or an existing one)
+ *   → events and system services → API listeners → "Daemon has completed initialization"
+ *
+ * Host addresses and TLS files are checked before anything is started, so a config mistake
+ * fails fast without starting (and stopping) containerd.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createApiServer, type ApiServer, type TlsOptions } from '../api/server/index.js';
+import { InvalidArgumentError, UnavailableError, messageOf } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import type { ContainerdClient } from '../runtime/containerd-client.js';
+import { ContainerdProcess } from '../runtime/containerd-process.js';
+import { GrpcContainerdClient } from '../runtime/grpc-containerd-client.js';
+import { runcVersion } from '../runtime/runc-version.js';
+import { buildInfo } from './build-info.js';
+import {
+  effectiveLogLevel,
+  reloadConfig,
+  RELOADABLE_KEYS,
+  type DaemonConfig,
+  type DaemonConfigFile,
+} from './config/index.js';
+import { DataRootLock } from './data-root-lock.js';
+import { loadOrCreateDaemonId } from './daemon-id.js';
+import { EventsService } from './events-service.js';
+import { hostname } from './host-facts.js';
+import { groupId, parseHost, type ListenAddress } from './hosts.js';
+import { SystemService } from './system-service.js';
+
+export interface DaemonOptions {
+  config: DaemonConfig;
+  logger: Logger;
+  /** The settings given as flags, kept so a reload can re-check them against the file. */
+  flags: DaemonConfigFile;
+  /** --config-file as given (undefined: the default path, optional). */
+  configFile?: string;
+}
+
+/** Group that may use the API socket without being root, as `docker` is for dockerd. */
+export const SOCKET_GROUP = 'lading';
+const SOCKET_MODE = 0o660;
+/** How long an existing containerd (daemon.json "containerd") gets to answer at start. */
+const EXTERNAL_CONTAINERD_TIMEOUT_MS = 10_000;
+
+type Cleanup = () => Promise<void> | void;
+
+export class Daemon {
+  private config: DaemonConfig;
+  private readonly logger: Logger;
+  private readonly cleanups: Cleanup[] = [];
+  private stopping: Promise<void> | undefined;
+  private daemonId = '';
+  private containerdProcess: ContainerdProcess | undefined;
+  readonly events = new EventsService();
+
+  private constructor(private readonly options: DaemonOptions) {
+    this.config = options.config;
+    this.logger = options.logger;
+  }
+
+  /** Starts everything; on failure, undoes what was started and rethrows. */
+  static async start(options: DaemonOptions): Promise<Daemon> {
+    const daemon = new Daemon(options);
+    try {
+      await daemon.startServices();
+    } catch (err) {
+      await daemon.teardown();
+      throw err;
+    }
+    return daemon;
+  }
+
+  /** The pid of the containerd this daemon runs, if it runs one. */
+  get containerdPid(): number | undefined {
+    return this.containerdProcess?.pid;
+  }
+
+  private async startServices(): Promise<void> {
+    const { config, logger } = this;
+    logger.level = effectiveLogLevel(config);
+    const listeners = config.hosts.map((host) => parseHost(host, config.tls.enabled));
+    const tls = listeners.some((l) => l.kind === 'tcp') ? await this.readTls() : undefined;
+
+    const lock = await DataRootLock.acquire(config.dataRoot);
+    this.cleanups.push(() => lock.release());
+    const execLock = await DataRootLock.acquire(config.execRoot, 'exec root', 0o700);
+    this.cleanups.push(() => execLock.release());
+    logger.debug('took the data and exec root locks', { data: lock.path, exec: execLock.path });
+    this.daemonId = await loadOrCreateDaemonId(config.dataRoot);
+
+    const containerd = await this.startContainerd();
+    const [build, runc] = await Promise.all([buildInfo(), runcVersion()]);
+    if (!runc) logger.warn('runc not found or not working; containers will not run');
+
+    const system = new SystemService({
+      config: () => this.config,
+      daemonId: this.daemonId,
+      containerd,
+      build,
+      runc,
+      eventListeners: () => this.events.listenerCount,
+    });
+    const api = createApiServer({
+      backends: { system, events: this.events },
+      logger: logger.with({ module: 'api' }),
+      serverName: `lading/${build.version}`,
+    });
+    this.cleanups.push(() => api.close());
+    for (const listener of listeners) await this.listen(api, listener, tls);
+
+    logger.info('Daemon has completed initialization', {
+      version: build.version,
+      'data-root': config.dataRoot,
+      'exec-root': config.execRoot,
+    });
+  }
+
+  private async startContainerd(): Promise<ContainerdClient> {
+    const { config, logger } = this;
+    if (config.containerd !== undefined) {
+      const client = await GrpcContainerdClient.connect({
+        address: config.containerd,
+        namespace: config.containerdNamespace,
+      });
+      this.cleanups.push(() => client.close());
+      try {
+        const v = await client.version({ timeoutMs: EXTERNAL_CONTAINERD_TIMEOUT_MS });
+        logger.info('using existing containerd', { address: config.containerd, version: v.version });
+      } catch (err) {
+        throw new UnavailableError(`cannot reach containerd at ${config.containerd}: ${messageOf(err)}`, {
+          cause: err,
+        });
+      }
+      return client;
+    }
+    // The client is made first, pointing at the socket containerd is about to create; the
+    // supervisor uses it to tell when containerd is up. It reconnects across restarts.
+    const supervisor = new ContainerdProcess({
+      dataRoot: config.dataRoot,
+      execRoot: config.execRoot,
+      logger,
+      logLevel: effectiveLogLevel(config) === 'debug' ? 'debug' : 'info',
+      probe: () => client.version({ timeoutMs: 1000 }),
+    });
+    const client = await GrpcContainerdClient.connect({
+      address: supervisor.address,
+      namespace: config.containerdNamespace,
+    });
+    this.cleanups.push(() => client.close());
+    this.containerdProcess = supervisor;
+    this.cleanups.push(() => supervisor.stop());
+    await supervisor.start();
+    return client;
+  }
+
+  private async readTls(): Promise<TlsOptions> {
+    const { tls } = this.config;
+    if (tls.cert === undefined || tls.key === undefined) {
+      throw new InvalidArgumentError('TLS is enabled but "tlscert" and "tlskey" are not both set');
+    }
+    if (tls.verify && tls.caCert === undefined) {
+      throw new InvalidArgumentError('"tlsverify" needs "tlscacert" to check client certificates against');
+    }
+    const read = (path: string, what: string): Promise<Buffer> =>
+      readFile(path).catch((err: unknown) => {
+        throw new InvalidArgumentError(`cannot read ${what} ${path}: ${messageOf(err)}`, { cause: err });
+      });
+    return {
+      cert: await read(tls.cert, 'tlscert'),
+      key: await read(tls.key, 'tlskey'),
+      ...(tls.verify && tls.caCert !== undefined && { ca: await read(tls.caCert, 'tlscacert') }),
+    };
+  }
+
+  private async listen(api: ApiServer, address: ListenAddress, tls: TlsOptions | undefined): Promise<void> {
+    if (address.kind === 'tcp') {
+      if (!tls) throw new InvalidArgumentError(`refusing to listen on ${address.url} without TLS`);
+      await api.listenTcp(address.host, address.port, tls);
+      return;
+    }
+    await mkdir(dirname(address.path), { recursive: true, mode: 0o755 });
+    const gid = await groupId(SOCKET_GROUP);
+    // Without a lading group the socket stays root:root, usable by root only.
+    await api.listenUnix(address.path, { mode: SOCKET_MODE, ...(gid !== undefined && { gid }) });
+  }
+
+  /** SIGHUP: re-read daemon.json and apply the reloadable settings; a bad file changes nothing. */
+  async reload(): Promise<void> {
+    const { logger } = this;
+    let result;
+    try {
+      result = await reloadConfig(this.config, {
+        ...(this.options.configFile !== undefined && { configFile: this.options.configFile }),
+        flags: this.options.flags,
+      });
+    } catch (err) {
+      logger.error('reloading the configuration failed; keeping the current one', { error: messageOf(err) });
+      return;
+    }
+    this.config = result.config;
+    logger.level = effectiveLogLevel(this.config);
+    for (const key of result.needsRestart) {
+      logger.warn(`"${key}" changed in daemon.json but only takes effect after a restart of ladingd`);
+    }
+    logger.info('reloaded the configuration', { changed: result.applied.join(',') || 'nothing' });
+    const source = this.config.source as Record<string, unknown>;
+    const attributes: Record<string, string> = { name: hostname() };
+    for (const key of RELOADABLE_KEYS) {
+      const value = source[key];
+      attributes[key] =
+        value === undefined ? '' : Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
+    }
+    this.events.publish({ type: 'daemon', action: 'reload', actorId: this.daemonId, attributes });
+  }
+
+  /** Graceful stop; safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.logger.info('stopping the daemon');
+      await this.teardown();
+      this.logger.info('daemon stopped');
+    })();
+    return this.stopping;
+  }
+
+  private async teardown(): Promise<void> {
+    while (this.cleanups.length > 0) {
+      const cleanup = this.cleanups.pop()!;
+      try {
+        await cleanup();
+      } catch (err) {
+        this.logger.error('error during shutdown', { error: messageOf(err) });
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { Daemon, type DaemonOptions } from './daemon.js';
+export * from './config/index.js';

@@ -12,12 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { apiVersion } from './cases/api-version.js';
 import { daemonStart } from './cases/daemon-start.js';
+import { pullLayers } from './cases/pull-layers.js';
 import type { BenchCase } from './harness/bench-case.js';
 import { dockerdAvailable } from './harness/engines.js';
 import { createLoopExt4 } from './harness/loop-fs.js';
 import { formatResult, saveResult } from './harness/report.js';
 
-const CASES: BenchCase[] = [daemonStart, apiVersion];
+const CASES: BenchCase[] = [daemonStart, apiVersion, pullLayers];
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
 
 function installDocker(): void {
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
     return;
   }
   const unknown = positionals.filter((name) => !CASES.some((c) => c.name === name));
-  if (unknown.length) throw new Error(`unknown case ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown case ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
   const selected = positionals.length ? CASES.filter((c) => positionals.includes(c.name)) : CASES;
   if (values['with-docker']) installDocker();
 
@@ -61,7 +63,12 @@ async function main(): Promise<void> {
         log: (message) => console.log(`  ${message}`),
       });
       console.log(formatResult(benchCase.name, result));
-      const meta = { date: new Date().toISOString(), kernel: release(), cpus: cpus().length, fs: 'ext4 on loop' };
+      const meta = {
+        date: new Date().toISOString(),
+        kernel: release(),
+        cpus: cpus().length,
+        fs: 'ext4 on loop',
+      };
       console.log(`saved ${saveResult(RESULTS_DIR, benchCase.name, result, meta)}\n`);
     }
   } finally {

@@ -35,7 +35,11 @@ function processTree(pid: number): number[] {
   return [pid, ...childrenOf(pid).flatMap(processTree)];
 }
 
-export async function startEngine(name: EngineName, dir: string, extraArgs: string[] = []): Promise<RunningEngine> {
+export async function startEngine(
+  name: EngineName,
+  dir: string,
+  extraArgs: string[] = [],
+): Promise<RunningEngine> {
   const dataRoot = join(dir, 'data');
   const execRoot = join(dir, 'exec');
   mkdirSync(dataRoot, { recursive: true });
@@ -46,7 +50,15 @@ export async function startEngine(name: EngineName, dir: string, extraArgs: stri
     name === 'lading'
       ? [LADINGD_BIN, '--config-file', join(dir, 'no-daemon.json'), ...common, ...extraArgs]
       : // No bridge and no iptables: the peer does what lading does so far, nothing more.
-        [DOCKERD, ...common, '--pidfile', join(execRoot, 'docker.pid'), '--bridge=none', '--iptables=false', ...extraArgs];
+        [
+          DOCKERD,
+          ...common,
+          '--pidfile',
+          join(execRoot, 'docker.pid'),
+          '--bridge=none',
+          '--iptables=false',
+          ...extraArgs,
+        ];
   const logFd = openSync(join(dir, `${name}.log`), 'a');
   const started = performance.now();
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', logFd, logFd], detached: true });

@@ -37,7 +37,12 @@ export function formatResult(name: string, result: CaseResult): string {
   ].join('\n');
 }
 
-export function saveResult(dir: string, name: string, result: CaseResult, meta: Record<string, unknown>): string {
+export function saveResult(
+  dir: string,
+  name: string,
+  result: CaseResult,
+  meta: Record<string, unknown>,
+): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}.json`);
   const body = {

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './template.js';
+export * from './tabwriter.js';
+export * from './table.js';
+export { markAsMap, printValue, toGoJson } from './values.js';

@@ -11,7 +11,9 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 
 describe('module import rules', () => {
   it('the source tree obeys docs/architecture.md', () => {
-    const violations = findViolations(SRC).map((v) => `${v.file}: ${v.from} must not import ${v.to} (${v.specifier})`);
+    const violations = findViolations(SRC).map(
+      (v) => `${v.file}: ${v.from} must not import ${v.to} (${v.specifier})`,
+    );
     assert.deepEqual(violations, []);
   });
 

@@ -4,7 +4,7 @@
  * each starting its own containerd, so neither gets a warm containerd for free.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { engineRequest } from '../../test/support/engine-request.js';
@@ -45,10 +45,17 @@ export async function startEngine(
   mkdirSync(dataRoot, { recursive: true });
   mkdirSync(execRoot, { recursive: true });
   const socketPath = join(execRoot, `${name}.sock`);
+  const configFile = join(dir, 'daemon.json');
+  writeFileSync(configFile, '{}\n');
+  const logFile = join(dir, `${name}.log`);
+  const failed = (why: string) =>
+    new Error(
+      `${name} ${why}:\n${existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-4000) : '(no log)'}`,
+    );
   const common = ['--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socketPath}`];
   const argv =
     name === 'lading'
-      ? [LADINGD_BIN, '--config-file', join(dir, 'no-daemon.json'), ...common, ...extraArgs]
+      ? [LADINGD_BIN, '--config-file', configFile, ...common, ...extraArgs]
       : // No bridge and no iptables: the peer does what lading does so far, nothing more.
         [
           DOCKERD,
@@ -59,7 +66,7 @@ export async function startEngine(
           '--iptables=false',
           ...extraArgs,
         ];
-  const logFd = openSync(join(dir, `${name}.log`), 'a');
+  const logFd = openSync(logFile, 'a');
   const started = performance.now();
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', logFd, logFd], detached: true });
   closeSync(logFd);
@@ -67,13 +74,13 @@ export async function startEngine(
   let exited = false;
   child.once('exit', () => (exited = true));
   while (true) {
-    if (exited) throw new Error(`${name} exited during start; see ${join(dir, `${name}.log`)}`);
+    if (exited) throw failed('exited during start');
     try {
       if ((await engineRequest(socketPath, 'GET', '/_ping')).status === 200) break;
     } catch {
       // not yet listening
     }
-    if (performance.now() - started > 60_000) throw new Error(`${name} not ready after 60 s`);
+    if (performance.now() - started > 60_000) throw failed('was not ready after 60 s');
     await sleep(5);
   }
   const readyMs = performance.now() - started;

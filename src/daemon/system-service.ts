@@ -110,7 +110,7 @@ export class SystemService implements SystemBackend {
     }
     if (runc) components.push({ Name: 'runc', Version: runc.version, Details: { GitCommit: runc.commit } });
     return {
-      Platform: { Name: 'lading' },
+      Platform: { Name: 'lading Engine' },
       Components: components,
       Version: build.version,
       ApiVersion: API_VERSION_DEFAULT,

@@ -83,7 +83,8 @@ export async function startDaemon(options: StartOptions): Promise<TestDaemon> {
   void exited.then((code) => (exitCode = code));
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (true) {
-    if (exitCode !== undefined) throw new Error(`ladingd exited with ${exitCode} before it was ready:\n${logs()}`);
+    if (exitCode !== undefined)
+      throw new Error(`ladingd exited with ${exitCode} before it was ready:\n${logs()}`);
     if (Date.now() > deadline) throw new Error(`ladingd was not ready in time:\n${logs()}`);
     try {
       if ((await engineRequest(socketPath, 'GET', '/_ping')).status === 200) break;
@@ -116,7 +117,11 @@ export async function startDaemon(options: StartOptions): Promise<TestDaemon> {
 /** Runs ladingd expecting it to refuse to start; returns its exit code and output. */
 export async function runDaemonToExit(options: StartOptions): Promise<ExitedDaemon> {
   const { exited, logs } = launch(options);
-  const code = await Promise.race([exited, sleep(options.timeoutMs ?? 30_000).then(() => 'timeout' as const)]);
-  if (code === 'timeout') throw new Error(`ladingd kept running although it should have refused to start:\n${logs()}`);
+  const code = await Promise.race([
+    exited,
+    sleep(options.timeoutMs ?? 30_000).then(() => 'timeout' as const),
+  ]);
+  if (code === 'timeout')
+    throw new Error(`ladingd kept running although it should have refused to start:\n${logs()}`);
   return { code, logs: logs() };
 }

@@ -51,7 +51,8 @@ export function isAllowed(from: string, to: string): boolean {
   return SHARED_LEAVES.includes(to) && !IMPORT_NOTHING.includes(from);
 }
 
-const IMPORT_PATTERN = /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT_PATTERN =
+  /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export function importSpecifiers(source: string): string[] {
   const specifiers: string[] = [];

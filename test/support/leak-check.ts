@@ -22,7 +22,11 @@ function lines(command: string, args: string[]): string[] {
 export function findLeaks(base: string): Leak[] {
   const leaks: Leak[] = [];
   for (const pid of pidsMentioning(base)) {
-    leaks.push({ kind: 'process', id: `${pid} ${commandLineOf(pid) ?? ''}`, remove: () => terminate(pid, 2000) });
+    leaks.push({
+      kind: 'process',
+      id: `${pid} ${commandLineOf(pid) ?? ''}`,
+      remove: () => terminate(pid, 2000),
+    });
   }
   for (const point of mountsUnder(base)) {
     leaks.push({ kind: 'mount', id: point, remove: () => unmount(point) });
@@ -42,7 +46,11 @@ export function findLeaks(base: string): Leak[] {
     for (const rule of lines('iptables', ['-t', table, '-S'])) {
       if (rule.startsWith('-A ') && rule.includes(TEST_NAME_PREFIX)) {
         const args = ['-t', table, '-D', ...rule.slice(3).split(' ')];
-        leaks.push({ kind: 'iptables', id: `${table}: ${rule}`, remove: () => void spawnSync('iptables', args) });
+        leaks.push({
+          kind: 'iptables',
+          id: `${table}: ${rule}`,
+          remove: () => void spawnSync('iptables', args),
+        });
       }
     }
   }

@@ -10,7 +10,7 @@
  * When the daemon cannot be reached the client part is still printed, then the error (exit 1).
  */
 
-import { API_VERSION_DEFAULT, type ComponentVersion, type VersionResponse } from '../../api/types/index.js';
+import { API_VERSION_DEFAULT, type VersionResponse } from '../../api/types/index.js';
 import { buildInfo, formatAnsic, type BuildInfo } from '../build-info.js';
 import { EXIT_BAD_FORMAT, EXIT_FAILURE, StatusError } from '../cli-error.js';
 import { LadingCommand } from '../command.js';
@@ -36,22 +36,8 @@ export interface ClientVersionInfo {
   BuildTime: string;
 }
 
-/** `{{.Server.*}}`: docker's client-side view of GET /version. */
-export interface ServerVersionInfo {
-  Platform: { Name: string };
-  Components: ComponentVersion[];
-  Version: string;
-  ApiVersion: string;
-  MinAPIVersion: string;
-  GitCommit: string;
-  GoVersion: string;
-  Os: string;
-  Arch: string;
-  KernelVersion: string;
-  /** Omitted when false, as in docker's JSON. */
-  Experimental?: boolean;
-  BuildTime: string;
-}
+/** `{{.Server.*}}`: the GET /version answer, as the server sent it. */
+export type ServerVersionInfo = VersionResponse;
 
 export interface VersionInfo {
   Client: ClientVersionInfo;

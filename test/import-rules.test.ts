@@ -51,5 +51,16 @@ describe('module import rules', () => {
       assert.equal(violations[0]?.from, 'api/server');
       assert.equal(violations[0]?.to, 'daemon');
     });
+
+    it('lets tests, and only tests, use the shared test tree', () => {
+      mkdirSync(join(root, 'layer'), { recursive: true });
+      writeFileSync(join(root, 'layer/store.test.ts'), "import { x } from '../../test/support/x.js';\n");
+      writeFileSync(join(root, 'layer/store.ts'), "import { x } from '../../test/support/x.js';\n");
+      const outside = findViolations(root).filter((v) => v.to === '(outside src)');
+      assert.deepEqual(
+        outside.map((v) => v.file.slice(root.length + 1)),
+        ['layer/store.ts'],
+      );
+    });
   });
 });

@@ -83,7 +83,10 @@ export function findViolations(srcDir: string): ImportViolation[] {
       if (!specifier.startsWith('.')) continue; // node builtins and npm packages
       const target = relative(srcDir, resolve(dirname(file), specifier));
       if (target.startsWith('..')) {
-        violations.push({ file, specifier, from, to: '(outside src)' });
+        // Tests beside the code may use the shared fixtures and support of test/; code may not.
+        const intoTestTree = target.startsWith(`..${sep}test${sep}`);
+        if (!(isTestFile(file) && intoTestTree))
+          violations.push({ file, specifier, from, to: '(outside src)' });
         continue;
       }
       const to = moduleOf(target);
@@ -91,6 +94,11 @@ export function findViolations(srcDir: string): ImportViolation[] {
     }
   }
   return violations;
+}
+
+/** Test files and test-only helpers kept beside the code. */
+export function isTestFile(file: string): boolean {
+  return /\.test[\w-]*\.ts$/.test(file) || file.split(sep).includes('testing');
 }
 
 function listTypeScript(dir: string): string[] {

@@ -26,13 +26,16 @@ export function formatResult(name: string, result: CaseResult): string {
   ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
   const table = rows.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('   ')).join('\n');
-  const vsDocker = ratio(result.lading, result.docker);
-  const vsFloor = ratio(result.lading, result.floor);
+  const missing = (summary: Summary | null, why: string) => (summary ? 'n/a' : `n/a (${why})`);
+  const show = (value: number | null, otherwise: string) =>
+    value === null ? otherwise : value.toFixed(2) + '×';
+  const noLading = result.lading === null;
   return [
     `== ${name}: ${result.measures}`,
     table,
-    `lading / dockerd: ${vsDocker === null ? 'n/a (run with --with-docker)' : vsDocker.toFixed(2) + '×'}`,
-    `lading / floor:   ${vsFloor === null ? 'n/a' : vsFloor.toFixed(2) + '×'}`,
+    `lading / dockerd: ${show(ratio(result.lading, result.docker), noLading ? 'n/a' : missing(result.docker, 'run with --with-docker'))}`,
+    `lading / floor:   ${show(ratio(result.lading, result.floor), 'n/a')}`,
+    `dockerd / floor:  ${show(ratio(result.docker, result.floor), 'n/a')}`,
     ...result.notes.map((note) => `note: ${note}`),
   ].join('\n');
 }
@@ -49,7 +52,11 @@ export function saveResult(
     case: name,
     ...meta,
     ...result,
-    ratios: { vsDocker: ratio(result.lading, result.docker), vsFloor: ratio(result.lading, result.floor) },
+    ratios: {
+      vsDocker: ratio(result.lading, result.docker),
+      vsFloor: ratio(result.lading, result.floor),
+      dockerVsFloor: ratio(result.docker, result.floor),
+    },
   };
   writeFileSync(file, JSON.stringify(body, null, 2) + '\n');
   return file;

@@ -1,0 +1,137 @@
+/**
+ * applyLayer: one layer tar (gzip, zstd or plain) into a fresh directory, in overlay form.
+ *
+ *   const { diffId, size } = await applyLayer(createReadStream(blob), diffDir, { onWarning });
+ *   verifyDiffId(config.rootfs.diff_ids[i], diffId);
+ *
+ * One pass over the bytes: decompress → sha256 + byte count (the diffID and size) → tar
+ * reader → LayerWriter. No process per file (zstd, when needed, is one child per layer).
+ *
+ * All or nothing: on any error — a hostile entry, a limit, a corrupt stream, an abort —
+ * the streams are destroyed, the zstd child is killed, everything created inside targetDir
+ * is removed and the root's own owner, mode and xattrs are put back, then the error is
+ * rethrown. targetDir itself stays (the caller made it and removes it).
+ */
+import { chmodSync, lchownSync, lstatSync, readdirSync, utimesSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidArgumentError } from '../errors/index.js';
+import { Digester, type Digest } from '../oci/index.js';
+import { lgetxattr, llistxattr, lremovexattr, lsetxattr } from '../sys/index.js';
+import {
+  openDecompressed,
+  type Compression,
+  type DecompressedStream,
+  type LayerSource,
+} from './decompress.js';
+import { LayerWriter } from './layer-writer.js';
+import { ArchiveLimitError, resolveLimits, type ExtractLimits } from './limits.js';
+import { removeContents } from './remove-tree.js';
+import { TarReader } from './tar-reader.js';
+
+export interface ApplyLayerOptions {
+  limits?: Partial<ExtractLimits>;
+  /** Entries skipped or attributes not set, each said once; extraction goes on. */
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface AppliedLayer {
+  /** sha256 of the uncompressed tar: compare with the image config's rootfs.diff_ids. */
+  diffId: Digest;
+  /** Uncompressed bytes. */
+  size: number;
+  compression: Compression;
+  /** Tar entries read (PAX and long-name records not counted). */
+  entries: number;
+}
+
+export async function applyLayer(
+  stream: LayerSource,
+  targetDir: string,
+  options: ApplyLayerOptions = {},
+): Promise<AppliedLayer> {
+  const limits = resolveLimits(options.limits);
+  const root = resolve(targetDir);
+  const rootState = captureRoot(root);
+  const writer = new LayerWriter(root, limits, options.onWarning ?? (() => undefined));
+  const reader = new TarReader({ onEntry: (h) => writer.entry(h), maxHeaderBytes: limits.maxHeaderBytes });
+  let input: DecompressedStream | undefined;
+  try {
+    options.signal?.throwIfAborted();
+    input = await openDecompressed(stream);
+    const digester = new Digester();
+    const ratioApplies = input.compression !== 'none';
+    for await (const chunk of input.chunks) {
+      digester.update(chunk);
+      if (
+        ratioApplies &&
+        digester.size > limits.ratioGraceBytes &&
+        digester.size > limits.maxExpansionRatio * input.compressedBytes()
+      ) {
+        throw new ArchiveLimitError(
+          'maxExpansionRatio',
+          `${input.compression} expands more than ${limits.maxExpansionRatio}:1 ` +
+            `(${digester.size} bytes from ${input.compressedBytes()})`,
+        );
+      }
+      reader.feed(chunk);
+      options.signal?.throwIfAborted();
+    }
+    reader.finish();
+    writer.finish();
+    return {
+      diffId: digester.digest(),
+      size: digester.size,
+      compression: input.compression,
+      entries: writer.entries,
+    };
+  } catch (err) {
+    writer.abort();
+    await input?.close().catch(() => undefined);
+    input = undefined;
+    rollBack(root, rootState);
+    throw err;
+  } finally {
+    await input?.close();
+  }
+}
+
+interface RootState {
+  uid: number;
+  gid: number;
+  mode: number;
+  atime: Date;
+  mtime: Date;
+  xattrs: Map<string, Buffer>;
+}
+
+/** Checks that the target is an empty directory and remembers what the archive may change. */
+function captureRoot(root: string): RootState {
+  const stats = lstatSync(root);
+  if (!stats.isDirectory()) throw new InvalidArgumentError(`layer target ${root} is not a directory`);
+  if (readdirSync(root).length > 0) {
+    throw new InvalidArgumentError(
+      `layer target ${root} is not empty: layers are applied into fresh directories`,
+    );
+  }
+  const xattrs = new Map<string, Buffer>();
+  for (const name of llistxattr(root)) xattrs.set(name, lgetxattr(root, name));
+  return {
+    uid: stats.uid,
+    gid: stats.gid,
+    mode: stats.mode & 0o7777,
+    atime: stats.atime,
+    mtime: stats.mtime,
+    xattrs,
+  };
+}
+
+/** Empties the root and puts its owner, mode, xattrs and times back. */
+function rollBack(root: string, state: RootState): void {
+  removeContents(Buffer.from(root));
+  lchownSync(root, state.uid, state.gid);
+  chmodSync(root, state.mode);
+  for (const name of llistxattr(root)) if (!state.xattrs.has(name)) lremovexattr(root, name);
+  for (const [name, value] of state.xattrs) lsetxattr(root, name, value);
+  utimesSync(root, state.atime, state.mtime);
+}

@@ -1,0 +1,26 @@
+/** Layer archives: apply a tar into a root in overlay form; whiteouts both ways; diffIDs. */
+export { applyLayer, type AppliedLayer, type ApplyLayerOptions } from './apply-layer.js';
+export {
+  detectCompression,
+  openDecompressed,
+  type Compression,
+  type DecompressedStream,
+  type LayerSource,
+} from './decompress.js';
+export { DiffIdMismatchError, verifyDiffId } from './diff-id.js';
+export { ArchiveLimitError, DEFAULT_LIMITS, resolveLimits, type ExtractLimits } from './limits.js';
+export {
+  isOpaqueDir,
+  isOverlayWhiteout,
+  markOpaque,
+  overlayMarkers,
+  parseWhiteoutName,
+  whiteoutNameFor,
+  writeOverlayWhiteout,
+  OVERLAY_OPAQUE_XATTR,
+  WHITEOUT_META_PREFIX,
+  WHITEOUT_OPAQUE_DIR,
+  WHITEOUT_PREFIX,
+  type OverlayMarker,
+  type WhiteoutName,
+} from './whiteouts.js';

@@ -34,7 +34,11 @@ export interface Layer {
 }
 
 export interface RegisterOptions {
-  /** The diffID the image config promises; a mismatch rejects the layer and keeps nothing. */
+  /**
+   * The diffID the image config promises; a mismatch rejects the layer and keeps nothing.
+   * With it the chainID is known up front: if the layer exists (or another register of it
+   * is running) `tar` is not read at all — the caller should then destroy its stream.
+   */
   expectedDiffId?: DiffId;
   signal?: AbortSignal;
 }

@@ -1,0 +1,145 @@
+/**
+ * A layer's diff dir as an uncompressed tar in the `.wh.` form layers travel in: the
+ * reverse of applyLayer. Deterministic, so the same diff always gives the same bytes:
+ *
+ * - entries in Go's filepath.Walk order: parents first, names sorted bytewise, no entry
+ *   for the root itself;
+ * - an overlay whiteout (char 0/0) at `d/x` becomes an empty file `d/.wh.x` in x's place,
+ *   mode 0600, the device's owner, mtime 0 (the device's own time is when it was
+ *   extracted, which would make the bytes differ on every pull);
+ * - an opaque directory `d` is followed directly by `d/.wh..wh..opq` (the directory's
+ *   mode and owner, mtime 0), as Docker writes it; trusted.overlay.* xattrs are not written;
+ * - a second name of a hard-linked inode is a hard link entry to the first name;
+ * - times are whole seconds, headers as Go writes them (tar-header.ts).
+ *
+ * So the tar's sha256 equals the diffID of any layer that was itself written this way. It
+ * cannot equal it for every tar: what applyLayer does not keep (atime, uname/gname, entry
+ * order, sub-second times, PAX header naming, a whiteout's own mode and time, redundant
+ * entries) cannot come back. Docker keeps the original headers on the side (tar-split) for
+ * that; lading does not (yet), see the layer store's docs.
+ */
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { isOpaqueDir, isOverlayWhiteout, layerXattrs } from './diff-tar-support.js';
+import { encodeHeader, END_OF_ARCHIVE, padding, type HeaderInput } from './tar-header.js';
+
+const CHUNK = 1024 * 1024;
+
+function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+async function* fileBody(path: Buffer, size: number): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    let left = size;
+    while (left > 0) {
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK, left));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, size - left);
+      if (bytesRead === 0) throw new Error(`layer file ${path.toString()} shrank while being read`);
+      left -= bytesRead;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function* diffTarChunks(diffDir: string): AsyncGenerator<Buffer> {
+  const root = Buffer.from(diffDir);
+  const links = new Map<string, Buffer>();
+  const whiteoutPrefix = Buffer.from('.wh.');
+  const opaqueName = Buffer.from('.wh..wh..opq');
+
+  async function* walk(dir: Buffer, rel: Buffer | undefined): AsyncGenerator<Buffer> {
+    const names = (await readdir(dir, { encoding: 'buffer' })).sort(Buffer.compare);
+    for (const name of names) {
+      const path = Buffer.concat([dir, Buffer.from('/'), name]);
+      const relName = rel === undefined ? name : Buffer.concat([rel, Buffer.from('/'), name]);
+      const st = await lstat(path);
+      const base = { mode: st.mode, uid: st.uid, gid: st.gid, mtime: seconds(st.mtimeMs), size: 0 };
+      if (isOverlayWhiteout(st)) {
+        const woName =
+          rel === undefined
+            ? Buffer.concat([whiteoutPrefix, name])
+            : Buffer.concat([rel, Buffer.from('/'), whiteoutPrefix, name]);
+        yield encodeHeader({ ...base, name: woName, mode: 0o600, mtime: 0, typeflag: '0' });
+        continue;
+      }
+      const xattrs = layerXattrs(path);
+      if (st.isDirectory()) {
+        yield encodeHeader({
+          ...base,
+          name: Buffer.concat([relName, Buffer.from('/')]),
+          typeflag: '5',
+          xattrs,
+        });
+        if (isOpaqueDir(path)) {
+          yield encodeHeader({
+            ...base,
+            name: Buffer.concat([relName, Buffer.from('/'), opaqueName]),
+            mtime: 0,
+            typeflag: '0',
+          });
+        }
+        yield* walk(path, relName);
+        continue;
+      }
+      if (st.nlink > 1) {
+        const key = `${st.dev}:${st.ino}`;
+        const first = links.get(key);
+        if (first !== undefined) {
+          yield encodeHeader({ ...base, name: relName, typeflag: '1', linkname: first, xattrs });
+          continue;
+        }
+        links.set(key, relName);
+      }
+      let header: HeaderInput | undefined;
+      if (st.isFile()) header = { ...base, name: relName, typeflag: '0', size: st.size, xattrs };
+      else if (st.isSymbolicLink()) {
+        header = {
+          ...base,
+          name: relName,
+          typeflag: '2',
+          linkname: await readlink(path, { encoding: 'buffer' }),
+          xattrs,
+        };
+      } else if (st.isCharacterDevice() || st.isBlockDevice()) {
+        const d = BigInt(st.rdev);
+        header = {
+          ...base,
+          name: relName,
+          typeflag: st.isCharacterDevice() ? '3' : '4',
+          devmajor: Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn)),
+          devminor: Number((d & 0xffn) | ((d >> 12n) & ~0xffn)),
+          xattrs,
+        };
+      } else if (st.isFIFO()) header = { ...base, name: relName, typeflag: '6', xattrs };
+      if (header === undefined) continue; // sockets cannot be carried in a layer
+      yield encodeHeader(header);
+      if (header.size > 0) {
+        yield* fileBody(path, header.size);
+        yield padding(header.size);
+      }
+    }
+  }
+
+  if (isOpaqueDir(root)) {
+    const st = await lstat(root);
+    yield encodeHeader({
+      name: opaqueName,
+      mode: st.mode,
+      uid: st.uid,
+      gid: st.gid,
+      size: 0,
+      mtime: 0,
+      typeflag: '0',
+    });
+  }
+  yield* walk(root, undefined);
+  yield END_OF_ARCHIVE;
+}
+
+export function diffTarStream(diffDir: string): Readable {
+  return Readable.from(diffTarChunks(diffDir), { objectMode: false });
+}

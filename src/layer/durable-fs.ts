@@ -1,0 +1,116 @@
+/**
+ * The few file operations the layer store needs to be crash-safe: fsync a file and its
+ * directory, write a whole directory of small files under a temporary name and rename it
+ * into place (the rename is the commit point), and remove a directory by first renaming it
+ * out of the way so a half-removed one never sits under its real name.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** 64 hex digits, the shape of Docker's cache and mount ids. */
+export function randomId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeFileSynced(path: string, content: string): void {
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    const bytes = Buffer.from(content);
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes `files` into `tmpDir/write-set-<random>`, fsyncs each file and the set, renames the
+ * set to `target` and fsyncs target's directory. Either the whole record exists or none.
+ */
+export function writeDirectoryAtomically(
+  tmpDir: string,
+  target: string,
+  files: Record<string, string>,
+): void {
+  const set = join(tmpDir, `write-set-${randomBytes(8).toString('hex')}`);
+  mkdirSync(set, { mode: 0o700 });
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSynced(join(set, name), content);
+    fsyncPath(set);
+    renameSync(set, target); // fails if target exists and is not empty: never overwrite a record
+    fsyncPath(join(target, '..'));
+  } catch (err) {
+    rmSync(set, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Renames `dir` into `tmpDir` (durably), then deletes it. Absent is fine. */
+export function removeDirectoryAtomically(tmpDir: string, dir: string): void {
+  const doomed = join(tmpDir, `remove-${randomBytes(8).toString('hex')}`);
+  try {
+    renameSync(dir, doomed);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  fsyncPath(join(dir, '..'));
+  rmSync(doomed, { recursive: true, force: true });
+}
+
+/** A small text file's content, trimmed; undefined when it does not exist. */
+export async function readTextOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export function readTextSyncOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Mount points at or below `dir` (from /proc/self/mountinfo, octal escapes decoded), deepest first. */
+export function mountPointsUnder(dir: string): string[] {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((point): point is string => point !== undefined)
+    .map((field) =>
+      field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))),
+    )
+    .filter((point) => point === dir || point.startsWith(prefix))
+    .sort((a, b) => b.length - a.length);
+}
+
+export function isMountPoint(path: string): boolean {
+  return mountPointsUnder(path).includes(path);
+}

@@ -1,0 +1,22 @@
+/** Layers: graph drivers (overlay2, vfs) and the layer store. */
+export type {
+  ChainId,
+  CreateRWLayerOptions,
+  DiffId,
+  GraphDriverInfo,
+  Layer,
+  LayerCheckProblem,
+  LayerStore,
+  RegisterOptions,
+  RWLayer,
+  StorageDriverName,
+} from './layer-store.js';
+export { createLayerStore, type LayerStoreOptions } from './create-layer-store.js';
+export { chainIdOf, chainIdsOf } from './chain-id.js';
+export { diffTarStream } from './diff-tar.js';
+export { INIT_LAYER_ENTRIES, writeInitLayer } from './init-layer.js';
+export { ChainTooDeepError } from './overlay2/mount-data.js';
+export type { GraphDriver, CreateLayerOptions, DriverProblem } from './graph-driver.js';
+export { Overlay2Driver } from './overlay2/overlay2-driver.js';
+export { VfsDriver } from './vfs/vfs-driver.js';
+export { probeOverlay } from './overlay2/overlay-probe.js';

@@ -24,3 +24,4 @@ export {
   type OverlayMarker,
   type WhiteoutName,
 } from './whiteouts.js';
+export { diffTarStream } from './diff-tar.js';

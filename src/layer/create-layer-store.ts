@@ -19,7 +19,7 @@ import { applyLayer, verifyDiffId } from '../archive/index.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { chainIdOf } from './chain-id.js';
-import { diffTarStream } from './diff-tar.js';
+import { diffTarStream } from '../archive/index.js';
 import { randomId } from './durable-fs.js';
 import type { GraphDriver } from './graph-driver.js';
 import { writeInitLayer } from './init-layer.js';

@@ -13,7 +13,7 @@ export type {
 } from './layer-store.js';
 export { createLayerStore, type LayerStoreOptions } from './create-layer-store.js';
 export { chainIdOf, chainIdsOf } from './chain-id.js';
-export { diffTarStream } from './diff-tar.js';
+export { diffTarStream } from '../archive/index.js';
 export { INIT_LAYER_ENTRIES, writeInitLayer } from './init-layer.js';
 export { ChainTooDeepError } from './overlay2/mount-data.js';
 export type { GraphDriver, CreateLayerOptions, DriverProblem } from './graph-driver.js';

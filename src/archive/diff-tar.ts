@@ -10,7 +10,7 @@
  * - an opaque directory `d` is followed directly by `d/.wh..wh..opq` (the directory's
  *   mode and owner, mtime 0), as Docker writes it; trusted.overlay.* xattrs are not written;
  * - a second name of a hard-linked inode is a hard link entry to the first name;
- * - times are whole seconds, headers as Go writes them (tar-header.ts).
+ * - times are whole seconds, headers as Go writes them (tar-writer-header.ts).
  *
  * So the tar's sha256 equals the diffID of any layer that was itself written this way. It
  * cannot equal it for every tar: what applyLayer does not keep (atime, uname/gname, entry
@@ -21,7 +21,7 @@
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { isOpaqueDir, isOverlayWhiteout, layerXattrs } from './diff-tar-support.js';
-import { encodeHeader, END_OF_ARCHIVE, padding, type HeaderInput } from './tar-header.js';
+import { encodeHeader, END_OF_ARCHIVE, padding, type HeaderInput } from './tar-writer-header.js';
 
 const CHUNK = 1024 * 1024;
 

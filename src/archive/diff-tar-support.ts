@@ -1,5 +1,5 @@
 /** The overlay-form helpers diff-tar needs, from archive/ and sys/, in one place. */
-import { isOpaqueDir, isOverlayWhiteout } from '../archive/index.js';
+import { isOpaqueDir, isOverlayWhiteout } from './whiteouts.js';
 import { lgetxattr, llistxattr } from '../sys/index.js';
 
 /** overlayfs's own xattrs: a whiteout/opaque mark or copy-up bookkeeping, never layer content. */

@@ -30,6 +30,8 @@ export interface SystemServiceOptions {
   runc: RuncVersion | undefined;
   /** Live `docker events` subscriptions. */
   eventListeners: () => number;
+  /** The storage driver in use and the image count, once the stores are open. */
+  storage?: () => { driver: string; images: number };
 }
 
 const INDEX_SERVER = 'https://index.docker.io/v1/';
@@ -135,8 +137,9 @@ export class SystemService implements SystemBackend {
       openFileCount(),
       this.containerdVersion(),
     ]);
+    const storage = this.options.storage?.() ?? { driver: config.storageDriver, images: 0 };
     const driverStatus: [string, string][] =
-      config.storageDriver === 'overlay2'
+      storage.driver === 'overlay2'
         ? [
             ['Backing Filesystem', backing.name],
             ['Supports d_type', String(backing.supportsDType)],
@@ -147,13 +150,13 @@ export class SystemService implements SystemBackend {
         : [];
     return {
       ID: this.options.daemonId,
-      // Counts are real: lading has no container or image store yet, so both are empty.
+      // Counts are real: lading has no container store yet, so that one is empty.
       Containers: 0,
       ContainersRunning: 0,
       ContainersPaused: 0,
       ContainersStopped: 0,
-      Images: 0,
-      Driver: config.storageDriver,
+      Images: storage.images,
+      Driver: storage.driver,
       DriverStatus: driverStatus,
       Plugins: { Volume: [], Network: [], Authorization: null, Log: [] },
       MemoryLimit: cgroups.memoryLimit,

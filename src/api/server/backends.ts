@@ -3,7 +3,20 @@
  * daemon/ (the composition root implements these). Each router asks for the narrowest
  * interface it can use; later resources (images, containers…) add their own.
  */
-import type { EventMessage, InfoResponse, VersionResponse } from '../types/index.js';
+import type { Readable } from 'node:stream';
+import type {
+  EventMessage,
+  ImageDeleteResponseItem,
+  ImageHistoryItem,
+  ImageInspect,
+  ImageSummary,
+  ImagesPruneResponse,
+  InfoResponse,
+  SystemCheckResponse,
+  SystemDfResponse,
+  VersionResponse,
+} from '../types/index.js';
+import type { JsonMessage } from './stream/json-progress.js';
 
 export interface SystemBackend {
   version(): Promise<VersionResponse>;
@@ -37,4 +50,65 @@ export interface EventsBackend {
 export interface Backends {
   system: SystemBackend;
   events: EventsBackend;
+  /** Optional so servers (and test servers) without an image store still start. */
+  images?: ImagesBackend;
+  systemDf?: SystemDfBackend;
+  systemCheck?: SystemCheckBackend;
+}
+
+/** A line for a JSON progress stream (load, import); see stream/json-progress.ts. */
+export type ProgressSink = (message: JsonMessage) => void;
+
+export interface ImageListOptions {
+  all: boolean;
+  /** Parsed `filters=`: dangling, label, before, since, reference, until. */
+  filters: Map<string, string[]>;
+  /** Include RepoDigests (always present; kept for the API's sake). */
+  digests: boolean;
+  apiVersion: string;
+}
+
+export interface ImageImportRequest {
+  /** `-` (the body) is the only source lading takes; a URL is refused. */
+  source: string;
+  repo: string;
+  tag: string;
+  message: string;
+  changes: string[];
+  /** `os[/arch[/variant]]`, empty for the host's. */
+  platform: string;
+  signal: AbortSignal;
+}
+
+/**
+ * /images/*: the local image store. Names are as the client sent them (`busybox`,
+ * `sha256:…`, an id prefix); not-found is `No such image: busybox:latest`.
+ */
+export interface ImagesBackend {
+  list(options: ImageListOptions): Promise<ImageSummary[]>;
+  inspect(name: string, apiVersion: string): Promise<ImageInspect>;
+  history(name: string): Promise<ImageHistoryItem[]>;
+  tag(name: string, repo: string, tag: string): Promise<void>;
+  remove(name: string, options: { force: boolean; prune: boolean }): Promise<ImageDeleteResponseItem[]>;
+  prune(filters: Map<string, string[]>): Promise<ImagesPruneResponse>;
+  /** Resolves every name first (so a bad one is a clean 404), then returns the tar stream. */
+  save(names: string[], signal: AbortSignal): Promise<Readable>;
+  /** Reads an archive from `body`; reports progress and `Loaded image: …` lines as it goes. */
+  load(
+    body: Readable,
+    options: { quiet: boolean; signal: AbortSignal },
+    progress: ProgressSink,
+  ): Promise<void>;
+  /** Makes a one-layer image from the rootfs tar in `body`; reports `sha256:<id>` when done. */
+  import(body: Readable, request: ImageImportRequest, progress: ProgressSink): Promise<void>;
+}
+
+/** GET /system/df */
+export interface SystemDfBackend {
+  df(options: { types: string[] }): Promise<SystemDfResponse>;
+}
+
+/** POST /lading/system/check: lading's own store verification (`lading system check`). */
+export interface SystemCheckBackend {
+  check(options: { repair: boolean }): Promise<SystemCheckResponse>;
 }

@@ -3,3 +3,4 @@ export * from './info.js';
 export * from './events.js';
 export * from './errors.js';
 export * from './stdcopy.js';
+export * from './images.js';

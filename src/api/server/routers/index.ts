@@ -1,12 +1,22 @@
 import type { Backends } from '../backends.js';
 import type { RouteDefinition } from '../handler-context.js';
 import { eventsRoutes } from './events.js';
+import { imagesRoutes } from './images.js';
+import { systemCheckRoutes, systemDfRoutes } from './system-df.js';
 import { systemRoutes } from './system.js';
 
 export { eventsRoutes } from './events.js';
+export { imagesRoutes, type ImagesRouteOptions } from './images.js';
+export { systemCheckRoutes, systemDfRoutes } from './system-df.js';
 export { systemRoutes } from './system.js';
 
 /** Every route the server serves, each router given only the backend it needs. */
 export function allRoutes(backends: Backends): RouteDefinition[] {
-  return [...systemRoutes(backends.system), ...eventsRoutes(backends.events)];
+  return [
+    ...systemRoutes(backends.system),
+    ...eventsRoutes(backends.events),
+    ...(backends.images ? imagesRoutes(backends.images) : []),
+    ...(backends.systemDf ? systemDfRoutes(backends.systemDf) : []),
+    ...(backends.systemCheck ? systemCheckRoutes(backends.systemCheck) : []),
+  ];
 }

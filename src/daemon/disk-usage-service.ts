@@ -1,0 +1,51 @@
+/**
+ * GET /system/df and POST /lading/system/check over the image and layer stores. Containers,
+ * volumes and build cache are empty lists until lading has them (never null: the CLI
+ * iterates them).
+ */
+import type { SystemCheckBackend, SystemDfBackend } from '../api/server/backends.js';
+import { API_VERSION_DEFAULT, type SystemCheckResponse, type SystemDfResponse } from '../api/types/index.js';
+import type { ImageService } from './image-service.js';
+
+export class DiskUsageService implements SystemDfBackend, SystemCheckBackend {
+  constructor(private readonly images: ImageService) {}
+
+  async df(): Promise<SystemDfResponse> {
+    const { store } = this.images;
+    const layers = store.layers.list();
+    // How many images use each layer: a layer in more than one is shared.
+    const users = new Map<string, number>();
+    for (const image of store.list()) {
+      for (const chainId of new Set(image.chainIds)) users.set(chainId, (users.get(chainId) ?? 0) + 1);
+    }
+    const images = store.list().map((image) => {
+      const summary = this.images.summary(image, API_VERSION_DEFAULT);
+      summary.SharedSize = store
+        .layersOf(image)
+        .filter((l) => (users.get(l.chainId) ?? 0) > 1)
+        .reduce((sum, l) => sum + l.size, 0);
+      summary.Containers = this.images.inUse(image.id) === undefined ? 0 : 1;
+      return summary;
+    });
+    return {
+      LayersSize: layers.reduce((sum, l) => sum + l.size, 0),
+      Images: images.sort((a, b) => b.Created - a.Created),
+      Containers: [],
+      Volumes: [],
+      BuildCache: [],
+    };
+  }
+
+  async check(options: { repair: boolean }): Promise<SystemCheckResponse> {
+    const { store } = this.images;
+    const problems = [...(await store.layers.check(options)), ...(await store.check(options))];
+    return {
+      Problems: problems.map((p) => ({
+        Subject: p.subject,
+        Problem: p.problem,
+        ...(p.repaired !== undefined && { Repaired: p.repaired }),
+      })),
+      Repaired: options.repair,
+    };
+  }
+}

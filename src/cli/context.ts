@@ -11,7 +11,12 @@ import { buildInfo } from './build-info.js';
 
 export interface Output {
   write(text: string): unknown;
+  /** Set on a terminal (process.stdout); `save` refuses one, `load` shows progress on one. */
+  isTTY?: boolean;
 }
+
+/** Standard input as commands read it: a byte stream that may be a terminal. */
+export type Input = NodeJS.ReadableStream & { isTTY?: boolean };
 
 export interface GlobalOptions {
   host: string[];
@@ -29,6 +34,11 @@ export interface CliIO {
   stdout: Output;
   stderr: Output;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Read by prune's confirmation, `load` and `import -`. When absent, process.stdin is used,
+   * looked up only when a command reads it (tests always pass their own).
+   */
+  stdin?: Input;
   /** Aborted on SIGINT/SIGTERM; `reason` is the signal name. */
   signal?: AbortSignal;
 }
@@ -45,6 +55,10 @@ export class CliContext {
 
   get stderr(): Output {
     return this.io.stderr;
+  }
+
+  get stdin(): Input {
+    return this.io.stdin ?? process.stdin;
   }
 
   get signal(): AbortSignal | undefined {

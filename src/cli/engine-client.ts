@@ -12,6 +12,7 @@
  */
 
 import http from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { API_VERSION_DEFAULT, compareApiVersions } from '../api/types/index.js';
 import type { EngineEndpoint } from './host.js';
@@ -45,8 +46,14 @@ export interface PingResult {
 }
 
 export interface RequestOptions {
-  query?: Record<string, string | number | boolean | undefined>;
+  /** Arrays become repeated parameters (`names=a&names=b`), as Go's url.Values. */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   body?: unknown;
+  /**
+   * A request body streamed as it is read (chunked), never held whole in memory: load and
+   * import send archives of any size this way.
+   */
+  upload?: { stream: NodeJS.ReadableStream; contentType: string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -189,6 +196,13 @@ export class EngineClient {
     return new EngineError(status, `Error response from daemon: ${detail}`);
   }
 
+  /** The URL as Go's client shows it in transport errors (unix socket path escaped as host). */
+  private requestUrl(pathAndQuery: string): string {
+    const ep = this.opts.endpoint;
+    if (ep.kind === 'unix') return `http://${encodeURIComponent(ep.socketPath)}${pathAndQuery}`;
+    return `${this.baseUrl()}${pathAndQuery}`;
+  }
+
   private baseUrl(): string {
     const ep = this.opts.endpoint;
     if (ep.kind === 'unix') return `http://${UNIX_HOST_HEADER}`;
@@ -203,7 +217,9 @@ export class EngineClient {
       ...opts.headers,
     };
     let payload: Buffer | undefined;
-    if (opts.body !== undefined) {
+    if (opts.upload) {
+      headers['Content-Type'] = opts.upload.contentType;
+    } else if (opts.body !== undefined) {
       payload = Buffer.from(JSON.stringify(opts.body));
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = String(payload.length);
@@ -220,9 +236,35 @@ export class EngineClient {
         agent: this.agent,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      req.on('response', resolve);
-      req.on('error', (err: NodeJS.ErrnoException) => reject(this.connectionError(err)));
-      req.end(payload);
+      let answered = false;
+      req.on('response', (res) => {
+        answered = true;
+        resolve(res);
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // Once the daemon has answered (e.g. an error before the upload finished), a broken
+        // upload is not the failure to report: the response is.
+        if (!answered) reject(this.connectionError(err));
+      });
+      if (!opts.upload) {
+        req.end(payload);
+        return;
+      }
+      pipeline(opts.upload.stream, req).catch((err: NodeJS.ErrnoException) => {
+        if (answered) return;
+        req.destroy();
+        if (err.syscall === 'connect') {
+          reject(this.connectionError(err));
+          return;
+        }
+        // Go's net/http wording for a body that failed to read: `Post "<url>": read x: …`.
+        const verb = method.charAt(0) + method.slice(1).toLowerCase();
+        reject(
+          new ConnectionError(
+            `error during connect: ${verb} "${this.requestUrl(path + query)}": ${err.message}`,
+          ),
+        );
+      });
     });
   }
 
@@ -259,6 +301,10 @@ function buildQuery(query: RequestOptions['query']): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {
     if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      for (const item of v as readonly string[]) params.append(k, item);
+      continue;
+    }
     params.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
   }
   const s = params.toString();

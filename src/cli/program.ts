@@ -13,7 +13,17 @@ import { buildInfo } from './build-info.js';
 import { EXIT_FAILURE, SignalExit, StatusError } from './cli-error.js';
 import { BIN, LadingCommand, unknownCommand } from './command.js';
 import { eventsCommand } from './commands/events.js';
+import { historyCommand } from './commands/history.js';
+import { imageGroup } from './commands/image.js';
+import { imagesCommand } from './commands/images.js';
+import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
+import { inspectCommand } from './commands/inspect.js';
+import { loadCommand } from './commands/load.js';
+import { rmiCommand } from './commands/rmi.js';
+import { saveCommand } from './commands/save.js';
+import { systemGroup } from './commands/system.js';
+import { tagCommand } from './commands/tag.js';
 import { versionCommand } from './commands/version.js';
 import { CliContext, type CliIO, type GlobalOptions } from './context.js';
 
@@ -91,6 +101,16 @@ export function buildProgram(ctx: CliContext): LadingCommand {
   program.addCommand(versionCommand(ctx));
   program.addCommand(infoCommand(ctx));
   program.addCommand(eventsCommand(ctx));
+  program.addCommand(imagesCommand(ctx));
+  program.addCommand(historyCommand(ctx));
+  program.addCommand(inspectCommand(ctx));
+  program.addCommand(tagCommand(ctx));
+  program.addCommand(rmiCommand(ctx));
+  program.addCommand(saveCommand(ctx));
+  program.addCommand(loadCommand(ctx));
+  program.addCommand(importCommand(ctx));
+  program.addCommand(imageGroup(ctx));
+  program.addCommand(systemGroup(ctx));
   configure(program, ctx.io);
   return program;
 }

@@ -24,6 +24,11 @@ export interface ExecOptions {
   functions: FunctionTable;
   /** Go type name of the root value, for "can't evaluate field X in type T". */
   rootTypeName?: string;
+  /**
+   * The data is decoded JSON run with `missingkey=error`, as docker's inspect falls back to:
+   * a missing key reads `map has no entry for key "X"`.
+   */
+  missingKeyError?: boolean;
 }
 
 class BreakSignal {}
@@ -256,11 +261,15 @@ export class Evaluator {
     }
     if (isPlainObject(receiver)) {
       if (Object.prototype.hasOwnProperty.call(receiver, name)) return receiver[name];
-      if (isGoMap(receiver)) return '';
+      // Go yields the invalid value for a missing map key, which prints as <no value>.
+      if (isGoMap(receiver)) return undefined;
       // Go field names and JSON keys differ in case (Scope/scope, APIVersion/ApiVersion).
       const lower = name.toLowerCase();
       const key = Object.keys(receiver).find((k) => k.toLowerCase() === lower);
       if (key !== undefined) return receiver[key];
+      if (this.opts.missingKeyError) {
+        throw new ExecFailure(`map has no entry for key "${name}"`, arg.pos, arg.src);
+      }
     }
     const type = isRoot && this.opts.rootTypeName ? this.opts.rootTypeName : goTypeName(receiver);
     throw new ExecFailure(`can't evaluate field ${name} in type ${type}`, arg.pos, arg.src);

@@ -2,4 +2,4 @@ export * from './errors.js';
 export * from './template.js';
 export * from './tabwriter.js';
 export * from './table.js';
-export { markAsMap, printValue, toGoJson } from './values.js';
+export { markAsMap, markHtmlEscaped, printValue, toGoJson } from './values.js';

@@ -24,7 +24,7 @@ export class Template {
   ) {}
 
   /** Renders `data`; on failure the error's `partial` holds what was rendered before it. */
-  execute(data: unknown, opts: { rootTypeName?: string } = {}): string {
+  execute(data: unknown, opts: { rootTypeName?: string; missingKeyError?: boolean } = {}): string {
     const out: string[] = [];
     try {
       new Evaluator(this.tree, { functions: this.functions, ...opts }, out).run(data);

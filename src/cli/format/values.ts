@@ -16,6 +16,18 @@ export function markAsMap<T extends object>(obj: T): T {
   return obj;
 }
 
+const htmlEscaped = new WeakSet<object>();
+
+/**
+ * Declares that `obj` JSON-encodes with Go's HTML escaping (`<` as `\u003c`): docker's list
+ * rows marshal themselves with json.Marshal, so `{{json .}}` of a row escapes, while `{{json}}`
+ * of plain data does not.
+ */
+export function markHtmlEscaped<T extends object>(obj: T): T {
+  htmlEscaped.add(obj);
+  return obj;
+}
+
 export function isGoMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && goMaps.has(v);
 }
@@ -82,7 +94,11 @@ export function toGoJson(v: unknown): string {
       const obj = x as Record<string, unknown>;
       let keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
       if (isGoMap(obj)) keys = keys.sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${enc(obj[k])}`).join(',')}}`;
+      const text = `{${keys.map((k) => `${JSON.stringify(k)}:${enc(obj[k])}`).join(',')}}`;
+      // Safe on encoded text: JSON's own syntax never uses these characters.
+      return htmlEscaped.has(obj)
+        ? text.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
+        : text;
     }
     return 'null';
   };

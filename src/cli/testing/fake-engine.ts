@@ -13,6 +13,10 @@ export interface RecordedRequest {
   url: string;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body's bytes as received. */
+  raw: Buffer;
+  /** How many pieces the body arrived in (more than one for a streamed upload). */
+  chunks: number;
 }
 
 export type Handler = (req: RecordedRequest, res: http.ServerResponse) => void;
@@ -23,6 +27,8 @@ export interface FakeEngine {
   requests: RecordedRequest[];
   /** Routes keyed "METHOD /path" (path without query; versioned paths as sent). */
   routes: Map<string, Handler>;
+  /** Called for every piece of a request body as it arrives (before the handler runs). */
+  onChunk?: (chunk: Buffer, req: http.IncomingMessage) => void;
   close(): Promise<void>;
 }
 
@@ -56,13 +62,19 @@ export async function startFakeEngine(routes: Record<string, Handler> = {}): Pro
   if (!table.has('GET /_ping')) table.set('GET /_ping', pingHandler('1.47'));
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('data', (c: Buffer) => {
+      chunks.push(c);
+      engine.onChunk?.(c, req);
+    });
     req.on('end', () => {
+      const raw = Buffer.concat(chunks);
       const rec: RecordedRequest = {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: raw.toString('utf8'),
+        raw,
+        chunks: chunks.length,
       };
       requests.push(rec);
       const path = rec.url.split('?')[0] ?? '';
@@ -72,8 +84,7 @@ export async function startFakeEngine(routes: Record<string, Handler> = {}): Pro
       else sendJson(res, 404, { message: `page not found: ${path}` });
     });
   });
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  return {
+  const engine: FakeEngine = {
     socketPath,
     host: `unix://${socketPath}`,
     requests,
@@ -84,10 +95,24 @@ export async function startFakeEngine(routes: Record<string, Handler> = {}): Pro
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return engine;
 }
 
-/** Collects what a command writes. */
-export function memoryOutput(): { write(s: string): boolean; text(): string } {
+/** A progress-stream answer (one JSON object a line), as load, import and pull send. */
+export function sendJsonLines(res: http.ServerResponse, messages: unknown[]): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Api-Version': '1.47' });
+  for (const m of messages) res.write(`${JSON.stringify(m)}\r\n`);
+  res.end();
+}
+
+/** The parsed query of a recorded request. */
+export function queryOf(req: RecordedRequest | undefined): URLSearchParams {
+  return new URL(`http://x${req?.url ?? ''}`).searchParams;
+}
+
+/** Collects what a command writes; `isTTY` makes it pass for a terminal. */
+export function memoryOutput(isTTY = false): { write(s: string): boolean; text(): string; isTTY: boolean } {
   let buf = '';
   return {
     write(s: string) {
@@ -95,5 +120,6 @@ export function memoryOutput(): { write(s: string): boolean; text(): string } {
       return true;
     },
     text: () => buf,
+    isTTY,
   };
 }

@@ -1,0 +1,41 @@
+/** Runs the CLI in-process for tests, with in-memory stdout/stderr and a chosen stdin. */
+
+import { Readable } from 'node:stream';
+import type { Input } from '../context.js';
+import { runCli } from '../program.js';
+import { memoryOutput } from './fake-engine.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  /** Text or bytes piped to stdin (default: empty, at its end). */
+  stdin?: string | Buffer | Input;
+  stdoutTTY?: boolean;
+  stdinTTY?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function runLading(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  const stdout = memoryOutput(opts.stdoutTTY === true);
+  const stderr = memoryOutput();
+  let stdin: Input;
+  if (opts.stdin === undefined || typeof opts.stdin === 'string' || Buffer.isBuffer(opts.stdin)) {
+    stdin = Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]);
+  } else {
+    stdin = opts.stdin;
+  }
+  if (opts.stdinTTY) stdin.isTTY = true;
+  const code = await runCli(args, {
+    stdout,
+    stderr,
+    stdin,
+    env: opts.env ?? {},
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}

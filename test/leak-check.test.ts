@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { useCleanup } from './support/cleanup.js';
@@ -19,8 +19,11 @@ describe('leak check', () => {
     mkdirSync(mountPoint);
     assert.equal(spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', mountPoint]).status, 0);
     cleanup.mount(mountPoint);
-    // `sh -c CMD NAME`: NAME becomes $0 and shows in the command line, like a daemon's --data-root.
-    const child = spawn('sh', ['-c', 'sleep 60', dirs.root], { stdio: 'ignore' });
+    // One process (no fork) that names the directory in its command line for as long as it
+    // runs, like a daemon's --data-root.
+    const followed = join(dirs.root, 'followed');
+    writeFileSync(followed, '');
+    const child = spawn('tail', ['-f', followed], { stdio: 'ignore' });
     assert.ok(child.pid);
     cleanup.process(child.pid);
 

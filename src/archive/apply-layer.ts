@@ -11,6 +11,10 @@
  * the streams are destroyed, the zstd child is killed, everything created inside targetDir
  * is removed and the root's own owner, mode and xattrs are put back, then the error is
  * rethrown. targetDir itself stays (the caller made it and removes it).
+ *
+ * With `tarSplit`, the same pass also writes the layer's tar-split recording (tar-split.ts),
+ * so the exact tar can be replayed from targetDir later; on error it is removed (a path) or
+ * destroyed (a stream) with everything else.
  */
 import { chmodSync, lchownSync, lstatSync, readdirSync, utimesSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,12 +31,15 @@ import { LayerWriter } from './layer-writer.js';
 import { ArchiveLimitError, resolveLimits, type ExtractLimits } from './limits.js';
 import { removeContents } from './remove-tree.js';
 import { TarReader } from './tar-reader.js';
+import { TarSplitRecorder, type TarSplitTarget } from './tar-split-recorder.js';
 
 export interface ApplyLayerOptions {
   limits?: Partial<ExtractLimits>;
   /** Entries skipped or attributes not set, each said once; extraction goes on. */
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
+  /** Where to write the tar-split recording: a new file's path, or a stream (ended on success). */
+  tarSplit?: TarSplitTarget;
 }
 
 export interface AppliedLayer {
@@ -54,9 +61,15 @@ export async function applyLayer(
   const root = resolve(targetDir);
   const rootState = captureRoot(root);
   const writer = new LayerWriter(root, limits, options.onWarning ?? (() => undefined));
-  const reader = new TarReader({ onEntry: (h) => writer.entry(h), maxHeaderBytes: limits.maxHeaderBytes });
+  let recorder: TarSplitRecorder | undefined;
   let input: DecompressedStream | undefined;
   try {
+    if (options.tarSplit !== undefined) recorder = TarSplitRecorder.open(options.tarSplit);
+    const reader = new TarReader({
+      onEntry: (h) => writer.entry(h),
+      maxHeaderBytes: limits.maxHeaderBytes,
+      recorder,
+    });
     options.signal?.throwIfAborted();
     input = await openDecompressed(stream);
     const digester = new Digester();
@@ -75,10 +88,12 @@ export async function applyLayer(
         );
       }
       reader.feed(chunk);
+      if (recorder !== undefined) await recorder.ready();
       options.signal?.throwIfAborted();
     }
     reader.finish();
     writer.finish();
+    await recorder?.finish(digester.size);
     return {
       diffId: digester.digest(),
       size: digester.size,
@@ -87,6 +102,7 @@ export async function applyLayer(
     };
   } catch (err) {
     writer.abort();
+    await recorder?.abort();
     await input?.close().catch(() => undefined);
     input = undefined;
     rollBack(root, rootState);

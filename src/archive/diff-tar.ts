@@ -15,8 +15,10 @@
  * So the tar's sha256 equals the diffID of any layer that was itself written this way. It
  * cannot equal it for every tar: what applyLayer does not keep (atime, uname/gname, entry
  * order, sub-second times, PAX header naming, a whiteout's own mode and time, redundant
- * entries) cannot come back. Docker keeps the original headers on the side (tar-split) for
- * that; lading does not (yet), see the layer store's docs.
+ * entries) cannot come back. For that, extraction keeps a tar-split recording of the
+ * original bytes (tar-split.ts) and the layer store replays it; this writer is the fallback
+ * for layers without one (records from before tar-split, and layers made from a directory,
+ * such as a committed container, where this form is the original).
  */
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';

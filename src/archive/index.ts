@@ -25,3 +25,12 @@ export {
   type WhiteoutName,
 } from './whiteouts.js';
 export { diffTarStream } from './diff-tar.js';
+export {
+  readTarSplit,
+  replayTarSplit,
+  verifyTarSplit,
+  TarSplitError,
+  type ReplayOptions,
+  type TarSplitSegment,
+} from './tar-split.js';
+export type { TarSplitTarget } from './tar-split-recorder.js';

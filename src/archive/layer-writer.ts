@@ -224,6 +224,7 @@ export class LayerWriter {
     const needChown = h.uid !== this.euid || h.gid !== this.egid || parent.setgid === true;
     const needChmod = h.mode !== permissions || (permissions & ~this.umask) !== permissions;
     return {
+      contentPath: this.tree.childPath(parent, name), // what a tar-split recording points at
       write(chunk: Buffer): void {
         for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
       },

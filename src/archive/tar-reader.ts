@@ -15,6 +15,11 @@
  * otherwise ignored; GNU 'L'/'K' records carry the next long name/link target; ustar
  * prefixes are joined; base-256 numbers are accepted; the archive ends at a zero block or at
  * a clean end of input. Anything else malformed is an InvalidArgumentError.
+ *
+ * With a `recorder` (tar-split.ts) every input byte is accounted for: bytes a sink stores
+ * whole on disk (a regular file's body, see EntrySink.contentPath) are announced as one file
+ * segment, everything else — headers, PAX and long-name records, bodies nobody stores,
+ * padding, the end marker and whatever follows it — is passed on as raw bytes, in order.
  */
 import { InvalidArgumentError, NotImplementedError } from '../errors/index.js';
 import { ArchiveLimitError } from './limits.js';
@@ -46,6 +51,19 @@ export interface TarHeader {
 export interface EntrySink {
   write(chunk: Buffer): void;
   end(): void;
+  /**
+   * Where the body lands, unchanged, as a path relative to the extraction root (byte
+   * string): set by writers that store a regular file's body whole, so a recorder can point
+   * at it instead of copying it.
+   */
+  readonly contentPath?: string;
+}
+
+/** Sees the input again, minus stored file bodies (see the top of this file). */
+export interface TarRecorder {
+  raw(bytes: Buffer): void;
+  /** The next `size` input bytes are the content of `path` (relative, byte string). */
+  file(path: string, size: number): void;
 }
 
 export interface TarReaderOptions {
@@ -53,6 +71,7 @@ export interface TarReaderOptions {
   onEntry(header: TarHeader): EntrySink | undefined;
   /** Largest PAX / GNU long record accepted. */
   maxHeaderBytes: number;
+  recorder?: TarRecorder;
 }
 
 const BLOCK = 512;
@@ -60,7 +79,7 @@ const BLOCK = 512;
 type State =
   | { kind: 'header' }
   | { kind: 'record'; type: 'x' | 'g' | 'L' | 'K'; size: number; parts: Buffer[]; have: number }
-  | { kind: 'body'; left: number; size: number; sink: EntrySink | undefined }
+  | { kind: 'body'; left: number; size: number; sink: EntrySink | undefined; recorded: boolean }
   | { kind: 'padding'; left: number }
   | { kind: 'ended' };
 
@@ -78,7 +97,11 @@ export class TarReader {
   private pending: Pending = { pax: undefined, longName: undefined, longLink: undefined };
   private entryCount = 0;
 
-  constructor(private readonly options: TarReaderOptions) {}
+  private readonly recorder: TarRecorder | undefined;
+
+  constructor(private readonly options: TarReaderOptions) {
+    this.recorder = options.recorder;
+  }
 
   get ended(): boolean {
     return this.state.kind === 'ended';
@@ -94,10 +117,13 @@ export class TarReader {
       const state = this.state;
       switch (state.kind) {
         case 'ended':
-          return; // bytes after the end marker are hashed by the caller and otherwise ignored
+          // Bytes after the end marker mean nothing, but they are part of the diffID.
+          this.recorder?.raw(chunk.subarray(at));
+          return;
         case 'header': {
           const take = Math.min(BLOCK - this.headerHave, chunk.length - at);
           chunk.copy(this.header, this.headerHave, at, at + take);
+          this.recorder?.raw(chunk.subarray(at, at + take));
           this.headerHave += take;
           at += take;
           if (this.headerHave === BLOCK) {
@@ -109,6 +135,7 @@ export class TarReader {
         case 'record': {
           const take = Math.min(state.size - state.have, chunk.length - at);
           state.parts.push(Buffer.from(chunk.subarray(at, at + take)));
+          this.recorder?.raw(chunk.subarray(at, at + take));
           state.have += take;
           at += take;
           if (state.have === state.size) this.onRecord(state.type, Buffer.concat(state.parts), state.size);
@@ -117,6 +144,7 @@ export class TarReader {
         case 'body': {
           const take = Math.min(state.left, chunk.length - at);
           state.sink?.write(chunk.subarray(at, at + take));
+          if (!state.recorded) this.recorder?.raw(chunk.subarray(at, at + take));
           state.left -= take;
           at += take;
           if (state.left === 0) {
@@ -127,6 +155,7 @@ export class TarReader {
         }
         case 'padding': {
           const take = Math.min(state.left, chunk.length - at);
+          this.recorder?.raw(chunk.subarray(at, at + take));
           state.left -= take;
           at += take;
           if (state.left === 0) this.state = { kind: 'header' };
@@ -278,7 +307,10 @@ export class TarReader {
       bodySink?.end();
       this.state = { kind: 'header' };
     } else {
-      this.state = { kind: 'body', left: size, size, sink: bodySink };
+      const path = bodySink?.contentPath;
+      if (path !== undefined) this.recorder?.file(path, size);
+      const recorded = path !== undefined && this.recorder !== undefined;
+      this.state = { kind: 'body', left: size, size, sink: bodySink, recorded };
     }
   }
 }

@@ -50,7 +50,7 @@ for (const driver of ['overlay2', 'vfs'] as const satisfies readonly StorageDriv
       assert.equal(layer.parent, undefined);
       assert.equal(layer.size, 'lading'.length + 'hello'.length);
       const record = join(layerdb(dataRoot), 'sha256', digestHex(layer.chainId));
-      assert.deepEqual(readdirSync(record).sort(), ['cache-id', 'diff', 'size']);
+      assert.deepEqual(readdirSync(record).sort(), ['cache-id', 'diff', 'size', 'tar-split.json.gz']);
       assert.equal(readFileSync(join(record, 'diff'), 'utf8'), BASE.diffId);
       assert.equal(readFileSync(join(record, 'cache-id'), 'utf8'), layer.cacheId);
       assert.deepEqual(readdirSync(join(layerdb(dataRoot), 'tmp')), []);

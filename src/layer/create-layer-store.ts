@@ -13,9 +13,15 @@
  * record first, then the directory. So at start, a driver directory without a record is
  * an orphan (an interrupted register or delete) and is removed; a record without its
  * directory is damage, logged and dropped with everything above it.
+ *
+ * Registering also records the layer's tar-split (archive/tar-split.ts) into tmp/ while
+ * extracting; the record's commit moves it in, and `tarStream` replays it, so a layer goes
+ * out exactly as it came in. A layer without one (a record from before tar-split, or a
+ * layer some later path makes from a directory) falls back to diffTarStream.
  */
+import { createReadStream, existsSync, rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { applyLayer, verifyDiffId } from '../archive/index.js';
+import { applyLayer, replayTarSplit, verifyDiffId } from '../archive/index.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { chainIdOf } from './chain-id.js';
@@ -238,12 +244,28 @@ export class DefaultLayerStore implements LayerStore {
     parentNode: LayerNode | undefined,
     options: RegisterOptions,
   ): Promise<Layer> {
+    const tarSplit = this.records.stagedTarSplitPath(cacheId);
+    try {
+      return await this.extractWithTarSplit(cacheId, tarSplit, tar, parentNode, options);
+    } finally {
+      rmSync(tarSplit, { force: true }); // left only when the layer was not committed
+    }
+  }
+
+  private async extractWithTarSplit(
+    cacheId: string,
+    tarSplit: string,
+    tar: Readable,
+    parentNode: LayerNode | undefined,
+    options: RegisterOptions,
+  ): Promise<Layer> {
     let diffId: Layer['diffId'] | undefined;
     await this.graph.create(cacheId, parentNode?.layer.cacheId, {
       fill: async (diffDir) => {
         const applied = await applyLayer(tar, diffDir, {
           signal: options.signal,
           onWarning: (message) => this.logger.warn(message, { cacheId }),
+          tarSplit,
         });
         if (options.expectedDiffId !== undefined) verifyDiffId(options.expectedDiffId, applied.diffId);
         diffId = applied.diffId;
@@ -269,7 +291,7 @@ export class DefaultLayerStore implements LayerStore {
       }
       const layer: Layer = { chainId, diffId: extractedDiffId, parent, size, cacheId };
       try {
-        this.records.writeLayer(layer);
+        this.records.writeLayer(layer, tarSplit);
       } catch (err) {
         await this.graph.remove(cacheId);
         throw err;
@@ -330,7 +352,11 @@ export class DefaultLayerStore implements LayerStore {
   tarStream(chainId: ChainId): Readable {
     const node = this.node(chainId);
     node.pending++; // the layer stays while it is being read
-    const stream = diffTarStream(this.graph.diffDir(node.layer.cacheId));
+    const diffDir = this.graph.diffDir(node.layer.cacheId);
+    const tarSplit = this.records.tarSplitPath(chainId);
+    const stream = existsSync(tarSplit)
+      ? replayTarSplit(createReadStream(tarSplit), diffDir, { expectedDiffId: node.layer.diffId })
+      : diffTarStream(diffDir);
     stream.once('close', () => {
       node.pending--;
     });

@@ -43,19 +43,28 @@ function writeFileSynced(path: string, content: string): void {
   }
 }
 
+/** A file already written and fsynced elsewhere on the same filesystem, renamed into the set. */
+export interface MovedFile {
+  moveFrom: string;
+}
+
 /**
- * Writes `files` into `tmpDir/write-set-<random>`, fsyncs each file and the set, renames the
- * set to `target` and fsyncs target's directory. Either the whole record exists or none.
+ * Writes `files` into `tmpDir/write-set-<random>` (text written and fsynced, MovedFiles
+ * renamed in), fsyncs the set, renames it to `target` and fsyncs target's directory. Either
+ * the whole record exists or none.
  */
 export function writeDirectoryAtomically(
   tmpDir: string,
   target: string,
-  files: Record<string, string>,
+  files: Record<string, string | MovedFile>,
 ): void {
   const set = join(tmpDir, `write-set-${randomBytes(8).toString('hex')}`);
   mkdirSync(set, { mode: 0o700 });
   try {
-    for (const [name, content] of Object.entries(files)) writeFileSynced(join(set, name), content);
+    for (const [name, content] of Object.entries(files)) {
+      if (typeof content === 'string') writeFileSynced(join(set, name), content);
+      else renameSync(content.moveFrom, join(set, name));
+    }
     fsyncPath(set);
     renameSync(set, target); // fails if target exists and is not empty: never overwrite a record
     fsyncPath(join(target, '..'));

@@ -8,10 +8,19 @@
  * Link problems (overlay2's link file, l/ symlink, lower file) are repairable in place.
  * With repair, a broken layer is dropped with everything above it — layers and rw layers —
  * since none of them can be trusted; orphan directories and temporary leftovers are removed.
+ *
+ * A layer's tar-split recording must exist, parse to its end and name files of the recorded
+ * sizes. A missing or bad one is reported but not repaired: it cannot be made again from
+ * the diff dir (that is why it is kept), and the layer still runs; only exporting it
+ * byte-exactly (save, push) needs it, and pulling or loading the image again brings it back.
  */
+import { createReadStream, existsSync } from 'node:fs';
+import { verifyTarSplit } from '../archive/index.js';
+import { messageOf } from '../errors/index.js';
 import { digestFromHex, type Digest } from '../oci/index.js';
 import { chainIdOf } from './chain-id.js';
 import type { DefaultLayerStore } from './create-layer-store.js';
+import { TAR_SPLIT_FILE } from './layer-records.js';
 import type { Layer, LayerCheckProblem, RWLayer } from './layer-store.js';
 import { treeSize } from './tree-size.js';
 
@@ -73,7 +82,12 @@ export async function checkLayerStore(
       continue;
     }
     const size = await treeSize(graph.diffDir(layer.cacheId)).catch(() => -1);
-    if (size !== layer.size) fail(`diff dir holds ${size} bytes, the record says ${layer.size}`);
+    if (size !== layer.size) {
+      fail(`diff dir holds ${size} bytes, the record says ${layer.size}`);
+      continue;
+    }
+    const tarSplit = await tarSplitProblem(records.tarSplitPath(layer.chainId), graph.diffDir(layer.cacheId));
+    if (tarSplit !== undefined) report(subject, tarSplit); // nothing to repair it from
   }
 
   const mounts = new Map<string, RWLayer>();
@@ -178,7 +192,9 @@ export async function checkLayerStore(
     }
   }
   for (const id of orphans) await graph.remove(id);
-  const leftovers = records.clearTemporary(); // write sets are written synchronously: none is in progress
+  // Write sets are written synchronously, so none is in progress; the recordings of
+  // registers in progress are kept.
+  const leftovers = records.clearTemporary(store.inFlight);
   // A register or rw layer being made right now has its directory under a temporary name.
   if (store.inFlight.size === 0) graph.removeTemporary();
   for (const name of leftovers)
@@ -188,6 +204,19 @@ export async function checkLayerStore(
       repaired: 'removed',
     });
   return problems;
+}
+
+async function tarSplitProblem(path: string, diffDir: string): Promise<string | undefined> {
+  const consequence =
+    'the layer runs, but save and push may not reproduce its diffID; repair cannot recreate ' +
+    'the recording (remove the image and pull or load it again)';
+  if (!existsSync(path)) return `${TAR_SPLIT_FILE} is missing: ${consequence}`;
+  try {
+    await verifyTarSplit(createReadStream(path), diffDir);
+    return undefined;
+  } catch (err) {
+    return `${TAR_SPLIT_FILE} is unusable (${messageOf(err)}): ${consequence}`;
+  }
 }
 
 function digestFromHexSafe(hex: string): Digest {

@@ -5,10 +5,14 @@
  *                        size       bytes of its diff dir (decimal)
  *                        cache-id   the graph driver's directory id
  *                        parent     the parent's chainID (absent for a bottom layer)
+ *                        tar-split.json.gz  the layer's tar minus file contents (archive/
+ *                                   tar-split.ts): tarStream replays the exact original bytes
  *   mounts/<name>/mount-id          a container's rw layer directory id
  *                 init-id           its init layer's id (absent when none was made)
  *                 parent            the image's top chainID (absent for scratch)
- *   tmp/                            write sets being committed and records being removed
+ *   tmp/                            write sets being committed, records being removed and
+ *                                   tar-split-<cacheID>.json.gz recordings of registers
+ *                                   in progress (moved into their record when it commits)
  *
  * Every record is written as a whole directory in tmp/ (each file fsynced) and renamed into
  * place: the rename is the commit point, so a record is either complete or absent. Removal
@@ -17,10 +21,18 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { digestFromHex, digestHex, isDigest, type Digest } from '../oci/index.js';
-import { readTextOrUndefined, removeDirectoryAtomically, writeDirectoryAtomically } from './durable-fs.js';
+import {
+  readTextOrUndefined,
+  removeDirectoryAtomically,
+  writeDirectoryAtomically,
+  type MovedFile,
+} from './durable-fs.js';
 import type { Layer, RWLayer, StorageDriverName } from './layer-store.js';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** Docker's name for the recording, in the same place. */
+export const TAR_SPLIT_FILE = 'tar-split.json.gz';
 
 export type ReadResult<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -39,11 +51,28 @@ export class LayerRecords {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
-  /** Removes whatever an interrupted write or removal left in tmp/. */
-  clearTemporary(): string[] {
-    const names = readdirSync(this.tmpDir);
+  /**
+   * Removes whatever an interrupted write or removal left in tmp/, except the recordings of
+   * registers still running (`inFlight` cacheIDs).
+   */
+  clearTemporary(inFlight: ReadonlySet<string> = new Set()): string[] {
+    const keep = new Set([...inFlight].map((id) => this.stagedTarSplitName(id)));
+    const names = readdirSync(this.tmpDir).filter((name) => !keep.has(name));
     for (const name of names) rmSync(join(this.tmpDir, name), { recursive: true, force: true });
     return names;
+  }
+
+  private stagedTarSplitName(cacheId: string): string {
+    return `tar-split-${cacheId}.json.gz`;
+  }
+
+  /** Where a register writes the recording while extracting, before the chainID is known. */
+  stagedTarSplitPath(cacheId: string): string {
+    return join(this.tmpDir, this.stagedTarSplitName(cacheId));
+  }
+
+  tarSplitPath(chainId: Digest): string {
+    return join(this.layerDir(chainId), TAR_SPLIT_FILE);
   }
 
   layerDir(chainId: Digest): string {
@@ -54,13 +83,15 @@ export class LayerRecords {
     return join(this.mountsDir, name);
   }
 
-  writeLayer(layer: Layer): void {
-    const files: Record<string, string> = {
+  /** Commits the record; `tarSplit`, a staged recording, is moved into it in the same commit. */
+  writeLayer(layer: Layer, tarSplit?: string): void {
+    const files: Record<string, string | MovedFile> = {
       diff: layer.diffId,
       size: String(layer.size),
       'cache-id': layer.cacheId,
     };
     if (layer.parent !== undefined) files.parent = layer.parent;
+    if (tarSplit !== undefined) files[TAR_SPLIT_FILE] = { moveFrom: tarSplit };
     writeDirectoryAtomically(this.tmpDir, this.layerDir(layer.chainId), files);
   }
 

@@ -97,7 +97,12 @@ export interface LayerStore {
 
   list(): Layer[];
 
-  /** The layer's own changes as an uncompressed tar in `.wh.` form: its diffID is the layer's. */
+  /**
+   * The layer's own changes as an uncompressed tar whose sha256 is the layer's diffID: the
+   * exact bytes it was registered from, replayed from its tar-split recording (the stream
+   * errors rather than ends if they no longer match); a layer without a recording is
+   * rebuilt from its diff dir in `.wh.` form (archive's diffTarStream).
+   */
   tarStream(chainId: ChainId): Readable;
 
   createRWLayer(name: string, parent: ChainId | undefined, options?: CreateRWLayerOptions): Promise<RWLayer>;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWriteFile } from './atomic-write.js';
+import { atomicWriteFile } from '../durable/index.js';
 
 export const DAEMON_ID_FILE = 'engine-id';
 

@@ -15,7 +15,7 @@
 import { link, mkdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError } from '../errors/index.js';
-import { syncDir, tempPathFor, writeSyncedFile } from './atomic-write.js';
+import { syncDir, tempPathFor, writeSyncedFile } from '../durable/index.js';
 import { processStartTime } from '../runtime/process-identity.js';
 
 export const LOCK_FILE_NAME = 'lading.pid';

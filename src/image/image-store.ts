@@ -16,12 +16,15 @@ import { silentLogger, type Logger } from '../log/index.js';
 import { digestFromHex, isDigest, sha256Digest, type Digest, type ImageConfig } from '../oci/index.js';
 import { chainIdsOf } from '../layer/chain-id.js';
 import type { ChainId, Layer, LayerStore } from '../layer/layer-store.js';
-import { atomicWriteFile, removeFileDurably, syncDir } from './atomic-file.js';
+import { atomicWriteFile, removeFileDurably, syncDir } from '../durable/index.js';
 import { goTimestamp } from './go-time.js';
 import { parseImageConfig } from './image-config.js';
 import { imageRefString, type ImageRef } from './image-ref.js';
 import { ImageStoreLayout, LAST_UPDATED_FILE, PARENT_FILE } from './layout.js';
 import { ReferenceStore } from './reference-store.js';
+
+/** The store's files are root's alone, as Docker's imagedb. */
+const STORE_FILE = { mode: 0o600 };
 
 export interface Image {
   id: Digest;
@@ -222,7 +225,7 @@ export class ImageStore {
           lastUpdated: undefined,
         };
         if (options.parent !== undefined) await this.writeMetadata(id, PARENT_FILE, options.parent);
-        await atomicWriteFile(this.layout.content(id), configBytes);
+        await atomicWriteFile(this.layout.content(id), configBytes, STORE_FILE);
         this.images.set(id, image);
         this.logger.debug('image created', { image: id });
         return image;
@@ -237,7 +240,7 @@ export class ImageStore {
   private async writeMetadata(id: Digest, name: string, value: string): Promise<void> {
     const dir = this.layout.metadata(id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await atomicWriteFile(join(dir, name), value);
+    await atomicWriteFile(join(dir, name), value, STORE_FILE);
   }
 
   /** Records when the image's tags last changed (inspect's Metadata.LastTagTime). */

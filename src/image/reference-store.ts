@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { ConflictError, InvalidArgumentError, SystemError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { isDigest, type Digest } from '../oci/index.js';
-import { atomicWriteFile } from './atomic-file.js';
+import { atomicWriteFile } from '../durable/index.js';
 import { imageRefFromKey, imageRefString, type ImageRef } from './image-ref.js';
 
 interface RepositoriesFile {
@@ -107,7 +107,7 @@ export class ReferenceStore {
     for (const [key, { ref, id }] of [...next.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       (file.Repositories[ref.repo] ??= {})[key] = id;
     }
-    await atomicWriteFile(this.file, JSON.stringify(file));
+    await atomicWriteFile(this.file, JSON.stringify(file), { mode: 0o600 });
     this.byKey.clear();
     for (const [key, value] of next) this.byKey.set(key, value);
     this.logger.debug('repositories.json written', { references: next.size });

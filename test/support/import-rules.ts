@@ -1,6 +1,6 @@
 /**
  * The module layout of docs/architecture.md as data, and a checker that finds imports which
- * cross it. `errors` and `log` are leaves every module may use; `daemon` (the composition root)
+ * cross it. `errors`, `log` and `durable` are leaves every module may use; `daemon` (the composition root)
  * and `bin` (entry points) may import anything.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ export const IMPORT_RULES: Record<string, readonly string[] | 'anything'> = {
   oci: [],
   errors: [],
   log: [],
+  durable: [],
   reference: ['oci', 'errors'],
   archive: ['oci', 'errors', 'sys'],
   sys: ['errors'],
@@ -31,8 +32,8 @@ export const IMPORT_RULES: Record<string, readonly string[] | 'anything'> = {
 };
 
 /** Leaves that any module except the import-nothing ones (oci, api/types) may use. */
-const SHARED_LEAVES = ['errors', 'log'];
-const IMPORT_NOTHING = ['oci', 'errors', 'log', 'api/types'];
+const SHARED_LEAVES = ['errors', 'log', 'durable'];
+const IMPORT_NOTHING = ['oci', 'errors', 'log', 'durable', 'api/types'];
 
 /** The module a path under src/ belongs to: the longest rule key that prefixes it. */
 export function moduleOf(srcRelativePath: string): string | undefined {

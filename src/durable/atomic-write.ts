@@ -2,7 +2,8 @@
  * Crash-safe file replacement: a reader sees the old content or the new content, never a
  * half-written file. The sequence is write a temp file in the same directory (so rename stays
  * within one filesystem) → fsync it → rename over the target → fsync the directory (so the
- * rename itself survives a power cut).
+ * rename itself survives a power cut). A leaf module so that every store (daemon, image…)
+ * uses this one sequence rather than a copy of it.
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
@@ -52,5 +53,11 @@ export async function atomicWriteFile(
     await rm(temp, { force: true });
     throw err;
   }
+  await syncDir(dirname(path));
+}
+
+/** Removes a file and makes the removal durable; absent is fine. */
+export async function removeFileDurably(path: string): Promise<void> {
+  await rm(path, { force: true });
   await syncDir(dirname(path));
 }

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { atomicWriteFile } from './atomic-write.js';
-import { loadOrCreateDaemonId } from './daemon-id.js';
+import { atomicWriteFile, removeFileDurably } from './atomic-write.js';
 
 describe('atomic write', () => {
   let dir = '';
@@ -28,11 +27,11 @@ describe('atomic write', () => {
     await assert.rejects(atomicWriteFile(join(dir, 'missing', 'f'), 'x'), { code: 'ENOENT' });
   });
 
-  it('creates the daemon id once and keeps it', async () => {
-    const root = join(dir, 'root');
-    await mkdir(root);
-    const first = await loadOrCreateDaemonId(root);
-    assert.match(first, /^[0-9a-f-]{36}$/);
-    assert.equal(await loadOrCreateDaemonId(root), first);
+  it('removes a file durably, and absent is fine', async () => {
+    const path = join(dir, 'gone');
+    await atomicWriteFile(path, 'x');
+    await removeFileDurably(path);
+    await removeFileDurably(path);
+    assert.deepEqual((await readdir(dir)).includes('gone'), false);
   });
 });

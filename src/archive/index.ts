@@ -25,6 +25,14 @@ export {
   type WhiteoutName,
 } from './whiteouts.js';
 export { diffTarStream } from './diff-tar.js';
+export { readTarEntries, type ReadTarEntriesOptions, type TarEntry } from './tar-entries.js';
+export type { TarEntryType, TarHeader } from './tar-reader.js';
+export {
+  encodeHeader,
+  padding as tarPadding,
+  END_OF_ARCHIVE,
+  type HeaderInput,
+} from './tar-writer-header.js';
 export {
   readTarSplit,
   replayTarSplit,

@@ -7,7 +7,7 @@
  * chunk, so a slow destination slows extraction down instead of filling memory.
  */
 import { once } from 'node:events';
-import { closeSync, fsyncSync, openSync, unlinkSync, write } from 'node:fs';
+import { closeSync, fsync, openSync, unlinkSync, write } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -120,7 +120,10 @@ export class TarSplitRecorder implements TarRecorder {
     this.gzip.end();
     await this.done;
     if (this.fd !== undefined) {
-      fsyncSync(this.fd); // the layer record that takes this file in is the commit point
+      // The layer record that takes this file in is the commit point. On the thread pool, so
+      // the event loop keeps feeding a pipeline upstream (image load's gunzip) meanwhile.
+      const fd = this.fd;
+      await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
       closeSync(this.fd);
       this.fd = undefined;
     }

@@ -20,7 +20,7 @@ export {
   type SaveTarget,
 } from './save.js';
 export { loadImages, type LoadEvent, type LoadOptions } from './load.js';
-export { DEFAULT_SPOOL_LIMITS, normalizeArchiveName, type SpoolLimits } from './archive-spool.js';
+export { DEFAULT_SPOOL_LIMITS, normalizeArchiveName, type SpoolLimits } from './archive-stream.js';
 export { importImage, type ImportOptions } from './import.js';
 export { applyChange, applyChanges, splitWords } from './changes.js';
 export { parseImageConfig, MAX_CONFIG_BYTES } from './image-config.js';

@@ -1,15 +1,24 @@
 /**
  * `docker load`: reads the three archive shapes Docker has written — docker's manifest.json
  * (current OCI-based saves and the legacy `<id>/layer.tar` form alike), else a plain OCI
- * image layout's index.json — spooled from the request stream (see archive-spool.ts).
+ * image layout's index.json — in one pass over the request stream (archive-stream.ts).
  *
- * Each image's layers are registered bottom up with the diffID its config promises; the
- * layer store refuses a layer whose bytes hash differently (hostile-input row 17). The
- * references taken while registering are dropped at the end either way, so a rejected image
- * leaves no layer behind, and an accepted one is held by its own image reference.
+ * Members are handled as they arrive, whatever their order: a small JSON member (manifest,
+ * index, config, repositories) is kept in memory (bounded); anything else is taken for a
+ * layer blob and extracted at once into a detached layer of the layer store (layer-store.ts),
+ * so decompression, hashing and writing the files all happen while the archive is read. A
+ * member that turns out not to be a layer (a VERSION file, garbage) only fails if a manifest
+ * names it as one; blobs no manifest names are discarded.
+ *
+ * When the stream ends the manifests are resolved and every layer's diffID is checked against
+ * its config before anything is attached (hostile-input row 17): a mismatch rejects the load
+ * and discards every detached layer, keeping nothing. Then each image's layers are attached
+ * bottom up (idempotent: a chain that exists keeps its layer). The references taken while
+ * attaching are dropped at the end either way, so a rejected image leaves no layer behind,
+ * and an accepted one is held by its own image reference.
  */
-import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { DiffIdMismatchError } from '../archive/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import {
   isDigest,
@@ -22,13 +31,14 @@ import {
   type Digest,
   type ImageManifest,
 } from '../oci/index.js';
-import type { ChainId } from '../layer/layer-store.js';
+import type { ChainId, DetachedLayer, LayerStore } from '../layer/layer-store.js';
 import {
-  spoolArchive,
+  readArchive,
   DEFAULT_SPOOL_LIMITS,
-  type SpooledArchive,
+  type ArchiveFile,
+  type ArchiveLinks,
   type SpoolLimits,
-} from './archive-spool.js';
+} from './archive-stream.js';
 import { MAX_CONFIG_BYTES, parseImageConfig } from './image-config.js';
 import { imageRefString, type ImageRef } from './image-ref.js';
 import type { Image, ImageStore } from './image-store.js';
@@ -58,7 +68,120 @@ interface PlannedImage {
 
 const MAX_INDEX_DEPTH = 4;
 
-async function readJson<T>(archive: SpooledArchive, name: string, limit: number): Promise<T> {
+/** A member kept in memory when it looks like JSON and is at most this big (each: a config's limit)… */
+const MAX_INLINE_JSON_BYTES = Math.max(MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES);
+/** …or is smaller than any tar with an end marker, whatever it holds (VERSION files). */
+const MAX_INLINE_ANY_BYTES = 1023;
+/** All members kept in memory together. */
+const MAX_INLINE_TOTAL_BYTES = 64 * 1024 * 1024;
+
+/** What became of one archive member. */
+type Member =
+  | { kind: 'inline'; bytes: Buffer }
+  | { kind: 'layer'; detached: DetachedLayer }
+  | { kind: 'failed'; error: unknown; size: number };
+
+function looksLikeJson(first: Buffer | undefined): boolean {
+  if (first === undefined) return true;
+  for (const byte of first) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    return byte === 0x7b || byte === 0x5b; // '{' or '['
+  }
+  return true;
+}
+
+/** The archive as received: members by name, and its links. */
+class ReceivedArchive {
+  readonly members = new Map<string, Member>();
+  links: ArchiveLinks | undefined;
+  inlineBytes = 0;
+
+  constructor(private readonly layers: LayerStore) {}
+
+  member(name: string): Member | undefined {
+    const resolved = this.links?.resolve(name, (n) => this.members.has(n)) ?? name;
+    return this.members.get(resolved);
+  }
+
+  has(name: string): boolean {
+    return this.member(name) !== undefined;
+  }
+
+  /** A small member (JSON metadata), refusing anything above `limit` bytes. */
+  async read(name: string, limit: number): Promise<Buffer> {
+    const member = this.member(name);
+    if (member === undefined) throw new InvalidArgumentError(`invalid archive: ${name} not found`);
+    if (member.kind === 'inline' && member.bytes.length <= limit) return Promise.resolve(member.bytes);
+    const size = member.kind === 'inline' ? member.bytes.length : member.kind === 'failed' ? member.size : -1;
+    if (size >= 0 && size <= limit) {
+      // Neither JSON-looking nor a layer: what JSON.parse would have said.
+      throw new InvalidArgumentError(`invalid archive: ${name} is not valid JSON`);
+    }
+    throw new InvalidArgumentError(
+      `invalid archive: ${name} is ${size >= 0 ? `${size} bytes` : 'a layer, not metadata'} (limit ${limit})`,
+    );
+  }
+
+  /** Takes one member from the stream. */
+  async receive(file: ArchiveFile, signal: AbortSignal | undefined): Promise<void> {
+    await this.replace(file.name);
+    const iterator = file.body[Symbol.asyncIterator]();
+    // A failure of the archive stream itself (a bomb, a truncated tar, a dropped connection)
+    // fails the load; a failure of the layer's own contents only marks the member.
+    const source: { error?: unknown } = {};
+    const pull = async (): Promise<IteratorResult<Buffer>> => {
+      try {
+        return await iterator.next();
+      } catch (err) {
+        source.error = err;
+        throw err;
+      }
+    };
+    const first = file.size > 0 ? await pull() : undefined;
+    const head = first === undefined || first.done === true ? undefined : first.value;
+    async function* rest(): AsyncGenerator<Buffer> {
+      if (head !== undefined) yield head;
+      // Not `yield*`: returning early must not close the body (the reader skips the rest).
+      for (let next = await pull(); next.done !== true; next = await pull()) yield next.value;
+    }
+    const inline =
+      (file.size <= MAX_INLINE_ANY_BYTES || (file.size <= MAX_INLINE_JSON_BYTES && looksLikeJson(head))) &&
+      this.inlineBytes + file.size <= MAX_INLINE_TOTAL_BYTES;
+    if (inline) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of rest()) chunks.push(chunk);
+      this.inlineBytes += file.size;
+      this.members.set(file.name, { kind: 'inline', bytes: Buffer.concat(chunks) });
+      return;
+    }
+    try {
+      const detached = await this.layers.extractDetached(rest(), signal === undefined ? {} : { signal });
+      this.members.set(file.name, { kind: 'layer', detached });
+    } catch (err) {
+      signal?.throwIfAborted();
+      if ('error' in source) throw source.error;
+      // Maybe not a layer at all: it only matters if a manifest names it as one.
+      this.members.set(file.name, { kind: 'failed', error: err, size: file.size });
+    }
+  }
+
+  /** A later member of the same name replaces an earlier one (tar semantics). */
+  async replace(name: string): Promise<void> {
+    const old = this.members.get(name);
+    if (old === undefined) return;
+    this.members.delete(name);
+    if (old.kind === 'inline') this.inlineBytes -= old.bytes.length;
+    if (old.kind === 'layer') await this.layers.discardDetached(old.detached);
+  }
+
+  async discardAll(): Promise<void> {
+    for (const member of this.members.values()) {
+      if (member.kind === 'layer') await this.layers.discardDetached(member.detached);
+    }
+  }
+}
+
+async function readJson<T>(archive: ReceivedArchive, name: string, limit: number): Promise<T> {
   const bytes = await archive.read(name, limit);
   try {
     return JSON.parse(bytes.toString('utf8')) as T;
@@ -67,7 +190,7 @@ async function readJson<T>(archive: SpooledArchive, name: string, limit: number)
   }
 }
 
-async function planFromManifestJson(archive: SpooledArchive): Promise<PlannedImage[]> {
+async function planFromManifestJson(archive: ReceivedArchive): Promise<PlannedImage[]> {
   const entries = await readJson<unknown>(archive, 'manifest.json', MAX_MANIFEST_BYTES);
   if (!Array.isArray(entries)) throw new InvalidArgumentError('invalid archive: manifest.json is not a list');
   const plans: PlannedImage[] = [];
@@ -93,7 +216,7 @@ function blobName(digest: Digest): string {
   return `blobs/sha256/${digestHex(digest)}`;
 }
 
-async function planFromIndex(archive: SpooledArchive, os: string | undefined): Promise<PlannedImage[]> {
+async function planFromIndex(archive: ReceivedArchive, os: string | undefined): Promise<PlannedImage[]> {
   const plans: PlannedImage[] = [];
   const walk = async (
     descriptors: Descriptor[],
@@ -149,12 +272,15 @@ function namesOf(descriptor: Descriptor): string[] {
   return [];
 }
 
-async function loadOne(
-  store: ImageStore,
-  archive: SpooledArchive,
-  plan: PlannedImage,
-  options: LoadOptions,
-): Promise<Image> {
+/** An image whose config, names and layers have been checked: ready to attach. */
+interface CheckedImage {
+  plan: PlannedImage;
+  refs: ImageRef[];
+  diffIds: Digest[];
+  layers: Member[];
+}
+
+function checkImage(archive: ReceivedArchive, plan: PlannedImage, options: LoadOptions): CheckedImage {
   const config = parseImageConfig(plan.configBytes);
   const os = options.os ?? 'linux';
   if (config.os !== undefined && config.os !== '' && config.os !== os) {
@@ -172,32 +298,43 @@ async function loadOne(
     if (ref.tag === undefined) throw new InvalidArgumentError(`invalid tag "${name}"`);
     return ref;
   });
-  const paths = plan.layers.map((name) => {
-    const path = archive.path(name);
-    if (path === undefined) throw new InvalidArgumentError(`invalid archive: ${name} not found`);
-    return path;
+  const layers = plan.layers.map((name, i) => {
+    const member = archive.member(name);
+    if (member === undefined) throw new InvalidArgumentError(`invalid archive: ${name} not found`);
+    if (member.kind === 'failed') throw member.error;
+    const expected = diffIds[i] as Digest;
+    if (member.kind === 'layer' && member.detached.diffId !== expected) {
+      throw new DiffIdMismatchError(expected, member.detached.diffId);
+    }
+    return member;
   });
+  return { plan, refs, diffIds, layers };
+}
 
+async function loadOne(
+  store: ImageStore,
+  checked: CheckedImage,
+  uses: Map<Member, number>,
+  options: LoadOptions,
+): Promise<Image> {
+  const { plan, refs, diffIds } = checked;
   const taken: ChainId[] = [];
   let image: Image;
   try {
     let parent: ChainId | undefined;
-    for (const [i, path] of paths.entries()) {
+    for (const [i, member] of checked.layers.entries()) {
       const diffId = diffIds[i] as Digest;
       const id = digestHex(diffId).slice(0, 12);
       options.report?.({ kind: 'layer', id, status: 'Loading layer', current: 0, total: 1 });
-      // With the diffID given, the layer store skips reading a layer it already has; the
-      // stream is closed here either way so its file descriptor never lingers.
-      const tar = createReadStream(path);
-      let layer;
-      try {
-        layer = await store.layers.register(tar, parent, {
-          expectedDiffId: diffId,
-          ...(options.signal !== undefined && { signal: options.signal }),
-        });
-      } finally {
-        tar.destroy();
-      }
+      const left = (uses.get(member) ?? 1) - 1;
+      uses.set(member, left);
+      const layer =
+        member.kind === 'layer'
+          ? await store.layers.attach(member.detached, parent, { keep: left > 0 })
+          : await store.layers.register(Readable.from([(member as { bytes: Buffer }).bytes]), parent, {
+              expectedDiffId: diffId,
+              ...(options.signal !== undefined && { signal: options.signal }),
+            });
       taken.push(layer.chainId);
       parent = layer.chainId;
       options.report?.({ kind: 'layer', id, status: 'Loading layer', current: 1, total: 1 });
@@ -224,9 +361,15 @@ export async function loadImages(
   source: AsyncIterable<Buffer | Uint8Array>,
   options: LoadOptions,
 ): Promise<Image[]> {
-  const dir = await store.makeTempDir('load');
+  const archive = new ReceivedArchive(store.layers);
   try {
-    const archive = await spoolArchive(source, dir, options.limits ?? DEFAULT_SPOOL_LIMITS, options.signal);
+    archive.links = await readArchive(
+      source,
+      (file) => archive.receive(file, options.signal),
+      (name) => archive.replace(name),
+      options.limits ?? DEFAULT_SPOOL_LIMITS,
+      options.signal,
+    );
     let plans: PlannedImage[];
     if (archive.has('manifest.json')) plans = await planFromManifestJson(archive);
     else if (archive.has('index.json')) plans = await planFromIndex(archive, options.os);
@@ -235,10 +378,14 @@ export async function loadImages(
         'invalid archive: no manifest.json or index.json (archives of docker before 1.10 are not supported)',
       );
     }
+    // Every image is checked (diffIDs included) before any layer is attached.
+    const checked = plans.map((plan) => checkImage(archive, plan, options));
+    const uses = new Map<Member, number>();
+    for (const image of checked) for (const m of image.layers) uses.set(m, (uses.get(m) ?? 0) + 1);
     const images: Image[] = [];
-    for (const plan of plans) images.push(await loadOne(store, archive, plan, options));
+    for (const image of checked) images.push(await loadOne(store, image, uses, options));
     return images;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await archive.discardAll(); // unused blobs, and everything after a failure
   }
 }

@@ -9,7 +9,10 @@ import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../err
 import { sha256Digest } from '../oci/index.js';
 import { chainIdOf } from '../layer/chain-id.js';
 import type {
+  AttachOptions,
   ChainId,
+  DetachedLayer,
+  ExtractDetachedOptions,
   GraphDriverInfo,
   Layer,
   LayerCheckProblem,
@@ -51,6 +54,46 @@ export class MemoryLayerStore implements LayerStore {
     const layer: Layer = { chainId, diffId, parent, size: bytes.length, cacheId: chainId.slice(7, 19) };
     this.nodes.set(chainId, { layer, refs: 1, bytes });
     return layer;
+  }
+
+  /** Detached layers: their (uncompressed) bytes, by id. */
+  readonly detached = new Map<string, { layer: DetachedLayer; bytes: Buffer }>();
+  private nextDetached = 0;
+
+  async extractDetached(
+    tar: AsyncIterable<Buffer | Uint8Array>,
+    options: ExtractDetachedOptions = {},
+  ): Promise<DetachedLayer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of tar) chunks.push(Buffer.from(chunk));
+    let bytes = Buffer.concat(chunks);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    if (bytes.length === 0 || bytes.length % 512 !== 0) throw new InvalidArgumentError('not a tar');
+    const diffId = sha256Digest(bytes);
+    if (options.expectedDiffId !== undefined && options.expectedDiffId !== diffId) {
+      throw new InvalidArgumentError(
+        `layer diffID mismatch: expected ${options.expectedDiffId}, got ${diffId}`,
+      );
+    }
+    const layer: DetachedLayer = { id: `d${this.nextDetached++}`, diffId, size: bytes.length };
+    this.detached.set(layer.id, { layer, bytes });
+    return layer;
+  }
+
+  async attach(
+    detached: DetachedLayer,
+    parent: ChainId | undefined,
+    options: AttachOptions = {},
+  ): Promise<Layer> {
+    const own = this.detached.get(detached.id);
+    if (own === undefined) throw new InvalidArgumentError('not a detached layer');
+    if (options.keep !== true) this.detached.delete(detached.id);
+    return this.register(Readable.from([own.bytes]), parent, { expectedDiffId: own.layer.diffId });
+  }
+
+  async discardDetached(detached: DetachedLayer): Promise<void> {
+    this.detached.delete(detached.id);
+    return Promise.resolve();
   }
 
   get(chainId: ChainId): Layer | undefined {

@@ -14,7 +14,7 @@ import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { END_OF_ARCHIVE, tarHeader, tarPadding } from './tar-writer.js';
+import { encodeHeader, END_OF_ARCHIVE, tarPadding } from '../archive/index.js';
 import { SystemError } from '../errors/index.js';
 import { Digester, MediaType, digestHex, sha256Digest, type Descriptor, type Digest } from '../oci/index.js';
 import type { ImageRef } from './image-ref.js';
@@ -45,6 +45,20 @@ export const CONTAINERD_NAME_ANNOTATION = 'io.containerd.image.name';
 
 function blobName(digest: Digest): string {
   return `blobs/sha256/${digestHex(digest)}`;
+}
+
+/** The header of a member of the archive (root-owned, time 0), as Go's archive/tar writes it. */
+function tarHeader(input: { name: string; type: 'file' | 'directory'; size?: number }): Buffer {
+  const directory = input.type === 'directory';
+  return encodeHeader({
+    name: Buffer.from(directory && !input.name.endsWith('/') ? `${input.name}/` : input.name),
+    mode: directory ? 0o755 : 0o644,
+    uid: 0,
+    gid: 0,
+    size: directory ? 0 : (input.size ?? 0),
+    mtime: 0,
+    typeflag: directory ? '5' : '0',
+  });
 }
 
 /** A small member (JSON, config) as header + bytes + padding. */

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import tar from 'tar-stream';
 import { MediaType, digestHex, sha256Digest, type Digest } from '../oci/index.js';
-import { normalizeArchiveName } from './archive-spool.js';
+import { normalizeArchiveName } from './archive-stream.js';
 import { imageRefString, type ImageRef } from './image-ref.js';
 import { ImageStore } from './image-store.js';
 import { importImage } from './import.js';
@@ -268,6 +268,69 @@ describe('load', () => {
     ];
     await assert.rejects(load(store, await archive(loop)), /a\/layer.tar not found/);
     assert.deepEqual(await readdir(join(root, 'tmp')), []);
+  });
+
+  it('streams layers into detached layers in any member order; discards what is not used', async () => {
+    // Blobs big enough to be extracted as they arrive (tiny members are kept in memory).
+    const big = [Buffer.alloc(2048, 1), Buffer.alloc(4096, 2)];
+    const diffIds = big.map((l) => sha256Digest(l));
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        rootfs: { type: 'layers', diff_ids: [...diffIds, diffIds[0]] },
+      }),
+    );
+    const configName = `blobs/sha256/${digestHex(sha256Digest(config))}`;
+    const blob = (l: Buffer): Entry => ({ name: `blobs/sha256/${digestHex(sha256Digest(l))}`, data: l });
+    const manifest = (layers: string[]): Entry => ({
+      name: 'manifest.json',
+      data: JSON.stringify([{ Config: configName, RepoTags: ['streamed:1'], Layers: layers }]),
+    });
+    const names = [...big, big[0]!].map((l) => blob(l).name);
+    const garbage: Entry = { name: 'blobs/sha256/garbage', data: Buffer.alloc(3000, 7) };
+    const unused: Entry = { name: 'blobs/sha256/unused', data: Buffer.alloc(1536, 3) };
+    {
+      const { store, layers } = await freshStore();
+      const entries: Entry[] = [
+        manifest(names), // first, as some writers put it
+        { name: 'VERSION', data: '1.0' },
+        unused,
+        garbage,
+        blob(big[0]!),
+        blob(big[1]!),
+        blob(big[0]!), // the same member twice: the later one counts
+        { name: configName, data: config },
+      ];
+      const [image] = await load(store, await archive(entries));
+      assert.equal(image?.id, sha256Digest(config));
+      assert.equal(layers.list().length, 3, 'a, a/b, a/b/a');
+      assert.equal(layers.detached.size, 0, 'every detached layer attached or discarded');
+    }
+    {
+      // A manifest naming a member that is not a layer: rejected, nothing kept.
+      const { store, layers } = await freshStore();
+      const entries: Entry[] = [
+        blob(big[0]!),
+        { name: names[1]!, data: Buffer.alloc(3000, 7) },
+        { name: configName, data: config },
+        manifest(names),
+      ];
+      await assert.rejects(load(store, await archive(entries)), /not a tar/);
+      assert.equal(layers.list().length, 0);
+      assert.equal(layers.detached.size, 0);
+      assert.equal(store.list().length, 0);
+    }
+    {
+      // A config that is not JSON, or a layer where the config should be.
+      const { store, layers } = await freshStore();
+      const entries: Entry[] = [blob(big[0]!), blob(big[1]!), manifest(names)];
+      entries.push({ name: configName, data: Buffer.alloc(2000, 0x41) });
+      await assert.rejects(load(store, await archive(entries)), /is not valid JSON/);
+      entries[entries.length - 1] = { name: configName, data: big[1] };
+      await assert.rejects(load(store, await archive(entries)), /is a layer, not metadata/);
+      assert.equal(layers.detached.size, 0);
+    }
   });
 
   it('says when a tag moves from another image', async () => {

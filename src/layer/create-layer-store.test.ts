@@ -329,6 +329,76 @@ for (const driver of ['overlay2', 'vfs'] as const satisfies readonly StorageDriv
       }
     });
 
+    it('detached layers: extracted before their parent, invisible, attached bottom-up like register', async () => {
+      const { store, dataRoot } = await openStore(cleanup, driver);
+      const home = join(dataRoot, driver);
+      // Top first: a detached diff does not depend on what ends up below it.
+      const top = await store.extractDetached(stream(TOP.bytes));
+      const base = await store.extractDetached(stream(BASE.bytes), { expectedDiffId: BASE.diffId });
+      assert.equal(top.diffId, TOP.diffId);
+      assert.equal(base.size, 'lading'.length + 'hello'.length);
+      assert.deepEqual(store.list(), [], 'a detached layer is not a layer');
+      assert.equal(readdirSync(home).filter((n) => n.startsWith('.tmp-detached-')).length, 2);
+      assert.deepEqual(await store.check({ repair: true }), [], 'check leaves detached layers alone');
+      const b = await store.attach(base, undefined);
+      const t = await store.attach(top, b.chainId);
+      assert.equal(t.chainId, chainIdOf(b.chainId, TOP.diffId));
+      assert.equal(t.parent, b.chainId);
+      assert.deepEqual(
+        readdirSync(home).filter((n) => n.startsWith('.tmp-')),
+        [],
+      );
+      assert.deepEqual(readdirSync(join(layerdb(dataRoot), 'tmp')), []);
+      await assert.rejects(store.attach(top, b.chainId), /attached or discarded/);
+      // Exactly the bytes it came from, and the files of the stack.
+      assert.deepEqual(await readAll(store.tarStream(t.chainId)), TOP.bytes);
+      await store.createRWLayer('c', t.chainId);
+      const rootfs = await store.mount('c');
+      assert.equal(readFileSync(join(rootfs, 'srv', 'app'), 'utf8'), 'v2');
+      assert.equal(readFileSync(join(rootfs, 'etc', 'motd'), 'utf8'), 'hello');
+      await store.unmount('c');
+      await store.removeRWLayer('c');
+
+      // Idempotent: an existing chain keeps its layer, the copy is discarded; `keep` copies.
+      const again = await store.extractDetached(stream(TOP.bytes));
+      assert.deepEqual(await store.attach(again, b.chainId, { keep: true }), t);
+      const elsewhere = await store.attach(again, undefined, { keep: true });
+      assert.equal(elsewhere.chainId, TOP.diffId);
+      assert.deepEqual(await readAll(store.tarStream(elsewhere.chainId)), TOP.bytes);
+      assert.deepEqual(await store.attach(again, b.chainId), t);
+      assert.deepEqual(
+        readdirSync(home).filter((n) => n.startsWith('.tmp-')),
+        [],
+      );
+      for (const chainId of [elsewhere.chainId, t.chainId, t.chainId, t.chainId])
+        await store.release(chainId);
+      await store.release(b.chainId);
+      assert.deepEqual(store.list(), []);
+
+      // A mismatch keeps nothing; a discarded one is gone; a crash leaves nothing after a restart.
+      await assert.rejects(
+        store.extractDetached(stream(BASE.bytes), { expectedDiffId: MID.diffId }),
+        (err: unknown) => err instanceof DiffIdMismatchError,
+      );
+      const dropped = await store.extractDetached(stream(MID.bytes));
+      await store.discardDetached(dropped);
+      await store.discardDetached(dropped);
+      await assert.rejects(store.attach(dropped, undefined), /attached or discarded/);
+      assert.deepEqual(
+        readdirSync(home).filter((n) => n.startsWith('.tmp-')),
+        [],
+      );
+      await store.extractDetached(stream(MID.bytes)); // never attached: the daemon "dies"
+      await store.close();
+      const reopened = await reopen(cleanup, dataRoot, driver);
+      assert.deepEqual(reopened.list(), []);
+      assert.deepEqual(
+        readdirSync(home).filter((n) => n.startsWith('.tmp-')),
+        [],
+      );
+      assert.deepEqual(readdirSync(join(layerdb(dataRoot), 'tmp')), []);
+    });
+
     it('starts cleanly after a crash: tmp write sets, orphans and dirless records are removed', async () => {
       const { store, dataRoot } = await openStore(cleanup, driver);
       const kept = await store.register(stream(BASE.bytes), undefined);

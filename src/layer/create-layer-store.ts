@@ -18,8 +18,13 @@
  * extracting; the record's commit moves it in, and `tarStream` replays it, so a layer goes
  * out exactly as it came in. A layer without one (a record from before tar-split, or a
  * layer some later path makes from a directory) falls back to diffTarStream.
+ *
+ * Detached layers (layer-store.ts) are extracted into the driver's `detachedDir` (a `.tmp-`
+ * name its `removeTemporary` clears at start) with their tar-split staged in tmp/ under the
+ * same id, which stays in `inFlight` until it is attached or discarded; attaching renames the
+ * diff dir into a new layer (`create` with `diffFrom`) and then commits the record as above.
  */
-import { createReadStream, existsSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { applyLayer, replayTarSplit, verifyDiffId } from '../archive/index.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors/index.js';
@@ -33,8 +38,11 @@ import { KeyedLock } from './keyed-lock.js';
 import { checkLayerStore } from './layer-check.js';
 import { LayerRecords, NAME_PATTERN } from './layer-records.js';
 import type {
+  AttachOptions,
   ChainId,
   CreateRWLayerOptions,
+  DetachedLayer,
+  ExtractDetachedOptions,
   GraphDriverInfo,
   Layer,
   LayerCheckProblem,
@@ -85,6 +93,8 @@ export class DefaultLayerStore implements LayerStore {
   private readonly creatingRW = new Set<string>();
   private readonly chainLock = new KeyedLock();
   private readonly extracting = new Map<ChainId, Promise<Layer>>();
+  /** Detached layers not yet attached or discarded, by their id (also in `inFlight`). */
+  private readonly detached = new Map<string, DetachedLayer>();
   /** Driver ids being made right now: not orphans, whatever check sees on disk. */
   readonly inFlight = new Set<string>();
 
@@ -301,6 +311,150 @@ export class DefaultLayerStore implements LayerStore {
       this.logger.debug('layer registered', { chainId, diffId: extractedDiffId, cacheId, size });
       return layer;
     });
+  }
+
+  /**
+   * Detached layers live in the driver's temporary space (`detachedDir`) with their tar-split
+   * staged in the records' tmp/; both are cleared at start, so a crash leaves nothing. While
+   * they exist their id is in `inFlight`, so `check --repair` leaves them alone.
+   */
+  async extractDetached(
+    tar: AsyncIterable<Buffer | Uint8Array>,
+    options: ExtractDetachedOptions = {},
+  ): Promise<DetachedLayer> {
+    const id = randomId();
+    const dir = this.graph.detachedDir(id);
+    const tarSplit = this.records.stagedTarSplitPath(id);
+    this.inFlight.add(id);
+    try {
+      mkdirSync(dir, { mode: 0o755 });
+      const applied = await applyLayer(tar, dir, {
+        signal: options.signal,
+        onWarning: (message) => this.logger.warn(message, { detached: id }),
+        tarSplit,
+      });
+      if (options.expectedDiffId !== undefined) verifyDiffId(options.expectedDiffId, applied.diffId);
+      const layer: DetachedLayer = { id, diffId: applied.diffId, size: await treeSize(dir) };
+      this.detached.set(id, layer);
+      return layer;
+    } catch (err) {
+      this.dropDetached(id);
+      throw err;
+    }
+  }
+
+  private dropDetached(id: string): void {
+    rmSync(this.graph.detachedDir(id), { recursive: true, force: true });
+    rmSync(this.records.stagedTarSplitPath(id), { force: true });
+    this.detached.delete(id);
+    this.inFlight.delete(id);
+  }
+
+  async discardDetached(detached: DetachedLayer): Promise<void> {
+    if (this.detached.has(detached.id)) this.dropDetached(detached.id);
+    return Promise.resolve();
+  }
+
+  async attach(
+    detached: DetachedLayer,
+    parent: ChainId | undefined,
+    options: AttachOptions = {},
+  ): Promise<Layer> {
+    const own = this.detached.get(detached.id);
+    if (own === undefined)
+      throw new InvalidArgumentError('not a detached layer of this store (attached or discarded already)');
+    const parentNode = parent === undefined ? undefined : this.node(parent);
+    const chainId = chainIdOf(parent, own.diffId);
+    if (parentNode) parentNode.pending++;
+    try {
+      return await this.chainLock.run(chainId, async () => {
+        const existing = this.nodes.get(chainId);
+        if (existing !== undefined) {
+          existing.refs++;
+          if (options.keep !== true) this.dropDetached(own.id);
+          return existing.layer;
+        }
+        if (options.keep === true) {
+          // A second copy, made by replaying the detached layer's exact tar.
+          const dir = this.graph.detachedDir(own.id);
+          const replay = replayTarSplit(createReadStream(this.records.stagedTarSplitPath(own.id)), dir, {
+            expectedDiffId: own.diffId,
+          });
+          try {
+            return await this.extractAndCommitLocked(replay, parentNode, own.diffId);
+          } finally {
+            replay.destroy();
+          }
+        }
+        const cacheId = own.id;
+        const tarSplit = this.records.stagedTarSplitPath(cacheId);
+        this.detached.delete(cacheId); // from here it is a layer being made (still in inFlight)
+        try {
+          await this.graph.create(cacheId, parentNode?.layer.cacheId, {
+            diffFrom: this.graph.detachedDir(cacheId),
+          });
+          const layer: Layer = { chainId, diffId: own.diffId, parent, size: own.size, cacheId };
+          try {
+            this.records.writeLayer(layer, tarSplit);
+          } catch (err) {
+            await this.graph.remove(cacheId);
+            throw err;
+          }
+          this.nodes.set(chainId, { layer, refs: 1, children: 0, pending: 0 });
+          if (parentNode) parentNode.children++;
+          this.logger.debug('layer attached', { chainId, diffId: own.diffId, cacheId, size: own.size });
+          return layer;
+        } finally {
+          this.dropDetached(cacheId); // whatever was not moved in
+        }
+      });
+    } finally {
+      if (parentNode) parentNode.pending--;
+    }
+  }
+
+  /** Extracts and records a layer while its chain's lock is already held. */
+  private async extractAndCommitLocked(
+    tar: Readable,
+    parentNode: LayerNode | undefined,
+    expectedDiffId: Layer['diffId'],
+  ): Promise<Layer> {
+    const cacheId = randomId();
+    const tarSplit = this.records.stagedTarSplitPath(cacheId);
+    this.inFlight.add(cacheId);
+    try {
+      let size = 0;
+      await this.graph.create(cacheId, parentNode?.layer.cacheId, {
+        fill: async (diffDir) => {
+          const applied = await applyLayer(tar, diffDir, {
+            onWarning: (message) => this.logger.warn(message, { cacheId }),
+            tarSplit,
+          });
+          verifyDiffId(expectedDiffId, applied.diffId);
+          size = await treeSize(diffDir);
+        },
+      });
+      const parent = parentNode?.layer.chainId;
+      const layer: Layer = {
+        chainId: chainIdOf(parent, expectedDiffId),
+        diffId: expectedDiffId,
+        parent,
+        size,
+        cacheId,
+      };
+      try {
+        this.records.writeLayer(layer, tarSplit);
+      } catch (err) {
+        await this.graph.remove(cacheId);
+        throw err;
+      }
+      this.nodes.set(layer.chainId, { layer, refs: 1, children: 0, pending: 0 });
+      if (parentNode) parentNode.children++;
+      return layer;
+    } finally {
+      rmSync(tarSplit, { force: true });
+      this.inFlight.delete(cacheId);
+    }
   }
 
   get(chainId: ChainId): Layer | undefined {

@@ -25,6 +25,11 @@ export interface CreateLayerOptions {
    * throws, nothing of the layer is kept.
    */
   fill?: (diffDir: string) => Promise<void>;
+  /**
+   * A filled diff dir made at `detachedDir(...)`: moved in (renamed) as the layer's diff dir
+   * instead of an empty one (the caller removes it if `create` fails before moving it).
+   */
+  diffFrom?: string;
 }
 
 export interface DriverProblem {
@@ -49,6 +54,12 @@ export interface GraphDriver {
   ids(): string[];
   /** Clears leftovers of interrupted creates and removes (never a finished layer). */
   removeTemporary(): void;
+
+  /**
+   * Where a detached diff dir (a layer extracted before its parent exists) is made: a
+   * temporary name of this driver, so `removeTemporary` clears it after a crash.
+   */
+  detachedDir(id: string): string;
 
   /** The layer's own changes, in overlay form. */
   diffDir(id: string): string;

@@ -14,6 +14,16 @@
  * `retain`/`release`) → deleted when its last reference is released and no layer above it
  * remains. Lifecycle of a read-write layer: `createRWLayer` (writes the `-init` layer) →
  * `mount`/`unmount` (counted: nested mounts share one overlay mount) → `removeRWLayer`.
+ *
+ * Detached layers (streaming `docker load`): a layer's diff is extracted before its parent
+ * exists, into a private directory of the graph driver, then stacked later.
+ * - detached layer  extracted files, diffID, size and tar-split of one layer tar, in a
+ *                   temporary place of the driver (removed by the next start's cleanup if the
+ *                   daemon dies). It has no chainID and is never a layer: `get`, `list`,
+ *                   `check` and references never see it.
+ * Lifecycle: `extractDetached` → exactly one of `attach` (which consumes it unless `keep`)
+ * or `discardDetached`. `attach` is idempotent like `register`: if the chain already exists
+ * the existing layer is kept (and referenced) and the detached copy is discarded.
  */
 import type { Readable } from 'node:stream';
 import type { Digest } from '../oci/index.js';
@@ -41,6 +51,29 @@ export interface RegisterOptions {
    */
   expectedDiffId?: DiffId;
   signal?: AbortSignal;
+}
+
+/** A layer tar extracted on its own, not yet on any parent (see the vocabulary above). */
+export interface DetachedLayer {
+  /** The store's private handle. */
+  readonly id: string;
+  readonly diffId: DiffId;
+  /** Bytes of the layer's own files, as Layer.size. */
+  readonly size: number;
+}
+
+export interface ExtractDetachedOptions {
+  /** A mismatch rejects the layer and keeps nothing. */
+  expectedDiffId?: DiffId;
+  signal?: AbortSignal;
+}
+
+export interface AttachOptions {
+  /**
+   * Leave the detached layer usable for another `attach` (the same blob used at two places of
+   * a chain, or by two images on different parents): the layer is made from a copy.
+   */
+  keep?: boolean;
 }
 
 export interface RWLayer {
@@ -82,6 +115,24 @@ export interface LayerStore {
    * existing layer returned, so registering is idempotent. Takes one reference on the result.
    */
   register(tar: Readable, parent: ChainId | undefined, options?: RegisterOptions): Promise<Layer>;
+
+  /**
+   * Extracts `tar` (gzip, zstd or plain) into a fresh private directory, without a parent:
+   * the diff of a layer does not depend on what is below it. Nothing becomes visible.
+   */
+  extractDetached(
+    tar: AsyncIterable<Buffer | Uint8Array>,
+    options?: ExtractDetachedOptions,
+  ): Promise<DetachedLayer>;
+
+  /**
+   * Stacks a detached layer on `parent` and records it (the result of `register` with the
+   * same tar): takes one reference on the result. Consumes the detached layer unless `keep`.
+   */
+  attach(detached: DetachedLayer, parent: ChainId | undefined, options?: AttachOptions): Promise<Layer>;
+
+  /** Removes a detached layer's files; an already attached or discarded one is fine. */
+  discardDetached(detached: DetachedLayer): Promise<void>;
 
   /** The layer, or undefined; takes no reference. */
   get(chainId: ChainId): Layer | undefined;

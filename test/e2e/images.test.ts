@@ -311,6 +311,59 @@ describe('images with the docker CLI', { timeout: 300_000 }, () => {
     assert.deepEqual(readdirSync(join(daemon.dataRoot, 'image', driver, 'tmp')), [], 'spool removed');
   });
 
+  it('streams any member order: manifest first, a blob twice, a blob used twice, unused blobs', async () => {
+    const a = [{ type: 'file' as const, name: 'a', content: 'a'.repeat(3000) }];
+    const image = await buildImage(
+      { layers: [a, [{ type: 'file', name: 'b', content: 'b' }], a], compression: 'none' },
+      blobs,
+    );
+    const [la, lb] = image.layers as [(typeof image.layers)[0], (typeof image.layers)[0]];
+    assert.equal(image.layers[2]!.diffId, la.diffId, 'the same layer twice in one chain');
+    const blob = async (digest: string): Promise<TarEntry> => ({
+      type: 'file',
+      name: `blobs/sha256/${digest.slice(7)}`,
+      content: await blobs.read(digest as typeof image.id),
+    });
+    const unused = tar([{ type: 'file', name: 'unused', content: 'x'.repeat(5000) }], { format: 'ustar' });
+    const archive = tar([
+      {
+        type: 'file',
+        name: 'manifest.json',
+        content: JSON.stringify([
+          {
+            Config: `blobs/sha256/${image.id.slice(7)}`,
+            RepoTags: ['streamed:1'],
+            Layers: [la, lb, la].map((l) => `blobs/sha256/${l.descriptor.digest.slice(7)}`),
+          },
+        ]),
+      },
+      { type: 'file', name: 'VERSION', content: '1.0' },
+      { type: 'file', name: 'blobs/sha256/0000unused', content: unused },
+      { type: 'file', name: 'blobs/sha256/garbage', content: Buffer.alloc(4096, 7) },
+      await blob(la.descriptor.digest),
+      await blob(lb.descriptor.digest),
+      await blob(la.descriptor.digest), // the same member again: the later one counts
+      await blob(image.id),
+    ]);
+    writeFileSync(join(work, 'streamed.tar'), archive);
+    const records = layerRecords().length;
+    assert.match(await ok(daemon.host, 'load', '-i', join(work, 'streamed.tar')), /Loaded image: streamed:1/);
+    assert.equal(layerRecords().length, records + 3, 'three chains: a, a/b, a/b/a');
+    assert.deepEqual(
+      driverDirs().filter((n) => n.startsWith('.tmp-')),
+      [],
+      'no detached layer is left',
+    );
+    assert.deepEqual(readdirSync(join(daemon.dataRoot, 'image', driver, 'tmp')), []);
+    const saved = join(work, 'streamed-saved.tar');
+    await ok(daemon.host, 'save', '-o', saved, 'streamed:1');
+    const out = spawnSync('tar', ['-xOf', saved, `blobs/sha256/${la.diffId.slice(7)}`]);
+    assert.equal(out.status, 0);
+    assert.deepEqual(out.stdout, await blobs.read(la.descriptor.digest), 'layer bytes preserved');
+    await ok(daemon.host, 'rmi', 'streamed:1');
+    assert.equal(layerRecords().length, records);
+  });
+
   it('imports a rootfs tar with changes and a message', async () => {
     const rootfs = join(work, 'rootfs.tar');
     writeFileSync(rootfs, tar(busyboxRootfs()));

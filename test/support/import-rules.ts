@@ -16,7 +16,9 @@ export const IMPORT_RULES: Record<string, readonly string[] | 'anything'> = {
   sys: ['errors'],
   content: ['oci', 'errors'],
   layer: ['archive', 'sys', 'oci'],
-  image: ['oci', 'content', 'layer'],
+  // image reads and writes image archives (docker save/load) with archive's tar reader and
+  // header writer rather than keeping a second tar implementation of its own.
+  image: ['oci', 'content', 'layer', 'archive'],
   'registry/client': ['oci', 'reference', 'content'],
   'registry/server': ['oci', 'content', 'registry/client'],
   distribution: ['registry/client', 'image', 'layer'],

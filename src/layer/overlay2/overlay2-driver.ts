@@ -90,7 +90,8 @@ export class Overlay2Driver implements GraphDriver {
     const short = newShortId(randomBytes);
     try {
       mkdirSync(tmp, { mode: 0o710 });
-      mkdirSync(join(tmp, DIFF_DIR), { mode: 0o755 });
+      if (options.diffFrom !== undefined) renameSync(options.diffFrom, join(tmp, DIFF_DIR));
+      else mkdirSync(join(tmp, DIFF_DIR), { mode: 0o755 });
       writeFileSync(join(tmp, LINK_FILE), short);
       if (lower !== undefined) writeFileSync(join(tmp, LOWER_FILE), lower);
       if (options.mountable === true) {
@@ -173,6 +174,12 @@ export class Overlay2Driver implements GraphDriver {
     for (const name of readdirSync(links)) {
       if (!existsSync(join(links, name))) unlinkSync(join(links, name));
     }
+  }
+
+  detachedDir(id: string): string {
+    if (!ID_PATTERN.test(id))
+      throw new InvalidArgumentError(`invalid layer directory id ${JSON.stringify(id)}`);
+    return join(this.home, `${TEMP_PREFIX}detached-${id}`);
   }
 
   diffDir(id: string): string {

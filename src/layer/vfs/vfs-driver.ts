@@ -59,7 +59,8 @@ export class VfsDriver implements GraphDriver {
     const tmp = join(this.home, `${TEMP_PREFIX}create-${id}-${randomBytes(4).toString('hex')}`);
     try {
       mkdirSync(tmp, { mode: 0o700 });
-      mkdirSync(join(tmp, DIFF_DIR), { mode: 0o755 });
+      if (options.diffFrom !== undefined) renameSync(options.diffFrom, join(tmp, DIFF_DIR));
+      else mkdirSync(join(tmp, DIFF_DIR), { mode: 0o755 });
       mkdirSync(join(tmp, TREE_DIR), { mode: 0o755 });
       await options.fill?.(join(tmp, DIFF_DIR));
       const tmpTree = Buffer.from(join(tmp, TREE_DIR));
@@ -112,6 +113,11 @@ export class VfsDriver implements GraphDriver {
       if (!existsSync(join(this.home, TREE_DIR, name)))
         rmSync(join(this.home, DIFF_DIR, name), { recursive: true, force: true });
     }
+  }
+
+  /** The diff alone, extracted early; the full tree is built when it is attached (`create`). */
+  detachedDir(id: string): string {
+    return join(this.home, `${TEMP_PREFIX}detached-${this.checked(id)}`);
   }
 
   diffDir(id: string): string {

@@ -1,18 +1,15 @@
 /**
- * Receiving an image archive (`docker load`) from a stream: the tar order is the writer's
- * (docker puts manifest.json last), so every regular file is spooled to a private temp
- * directory first, under a numbered name — never under its archive path, so no entry can
- * name a place outside the spool, and links are resolved by name in memory, never on disk.
- * Limits bound the entry count, name lengths and total bytes; the archive may be gzip.
+ * Receiving an image archive (`docker load`) from a stream, in one pass: the caller decides
+ * for each regular file, as it arrives, what to do with its bytes (keep a small JSON member
+ * in memory, extract a layer blob). Names are normalised and never used as paths here;
+ * links are resolved by name in memory. Limits bound the entry count, name lengths and total
+ * bytes; the archive may be gzip (undone with large chunks on zlib's thread, so it overlaps
+ * with what the caller does with the bytes).
  */
-import { createWriteStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { PassThrough, pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { readTarEntries } from '../archive/index.js';
 import { InvalidArgumentError, NotImplementedError } from '../errors/index.js';
-import { readTarEntries } from './tar-reader.js';
 
 export interface SpoolLimits {
   maxEntries: number;
@@ -35,6 +32,10 @@ const RATIO_SLACK_BYTES = 1024 * 1024;
 
 const MAX_LINK_HOPS = 40;
 
+/** Buffered decompressed bytes: lets gunzip run ahead of extraction. */
+const GUNZIP_CHUNK = 1024 * 1024;
+const GUNZIP_AHEAD = 8 * GUNZIP_CHUNK;
+
 /** `./a//b/` → `a/b`; undefined for names that climb out (`..`) or are empty. */
 export function normalizeArchiveName(name: string): string | undefined {
   const parts: string[] = [];
@@ -48,37 +49,18 @@ export function normalizeArchiveName(name: string): string | undefined {
   return parts.length === 0 ? undefined : parts.join('/');
 }
 
-export class SpooledArchive {
-  /** archive name → spool file */
-  readonly files = new Map<string, string>();
-  /** archive name → archive name it links to (symlink resolved against its directory, or hardlink) */
+/** archive name → archive name it links to (symlink resolved against its directory, or hardlink). */
+export class ArchiveLinks {
   readonly links = new Map<string, string>();
 
-  constructor(readonly dir: string) {}
-
-  /** The spool file holding `name`, following links; undefined if the archive has none. */
-  path(name: string): string | undefined {
+  /** Follows links from `name` until `exists` says yes; undefined if it never does. */
+  resolve(name: string, exists: (name: string) => boolean): string | undefined {
     let current = normalizeArchiveName(name);
     for (let hops = 0; current !== undefined && hops <= MAX_LINK_HOPS; hops++) {
-      const file = this.files.get(current);
-      if (file !== undefined) return file;
+      if (exists(current)) return current;
       current = this.links.get(current);
     }
     return undefined;
-  }
-
-  has(name: string): boolean {
-    return this.path(name) !== undefined;
-  }
-
-  /** A small member (JSON metadata) read whole, refusing anything above `limit` bytes. */
-  async read(name: string, limit: number): Promise<Buffer> {
-    const path = this.path(name);
-    if (path === undefined) throw new InvalidArgumentError(`invalid archive: ${name} not found`);
-    const { size } = await stat(path);
-    if (size > limit)
-      throw new InvalidArgumentError(`invalid archive: ${name} is ${size} bytes (limit ${limit})`);
-    return readFile(path);
   }
 }
 
@@ -117,9 +99,10 @@ async function decompressed(source: AsyncIterable<Buffer | Uint8Array>): Promise
   }
   const raw = Readable.from(all(), { objectMode: false, highWaterMark: 1024 * 1024 });
   if (first[0] === 0x1f && first[1] === 0x8b) {
-    const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
-    raw.on('error', (err) => gunzip.destroy(err));
-    return { stream: raw.pipe(gunzip), compressed: true, received: () => received };
+    // The buffer after gunzip keeps zlib busy (on its thread) while the consumer extracts.
+    const ahead = new PassThrough({ highWaterMark: GUNZIP_AHEAD });
+    pipeline(raw, createGunzip({ chunkSize: GUNZIP_CHUNK }), ahead, () => undefined);
+    return { stream: ahead, compressed: true, received: () => received };
   }
   if (first.length >= 4 && first.readUInt32LE(0) === 0xfd2fb528) {
     throw new NotImplementedError('zstd-compressed image archives are not supported; decompress first');
@@ -133,37 +116,43 @@ async function decompressed(source: AsyncIterable<Buffer | Uint8Array>): Promise
   return { stream: raw, compressed: false, received: () => received };
 }
 
-/** Passes bytes through, failing once a gzip archive expands past the allowed ratio. */
-function ratioGuard(input: Input, limits: SpoolLimits, total: { bytes: number }): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      total.bytes += chunk.length;
-      if (input.compressed && total.bytes > limits.maxRatio * input.received() + RATIO_SLACK_BYTES) {
-        callback(
-          new InvalidArgumentError(
-            `invalid archive: expands more than ${limits.maxRatio}:1 (a decompression bomb?)`,
-          ),
-        );
-        return;
-      }
-      callback(null, chunk);
-    },
-  });
+export interface ArchiveFile {
+  /** Normalised archive name. */
+  name: string;
+  size: number;
+  body: AsyncIterable<Buffer>;
 }
 
-export async function spoolArchive(
+/**
+ * Reads the archive; calls `onFile` for each regular file (awaited: the next entry waits)
+ * and `onLink` when a link takes a name (replacing a file of that name, if any), and returns
+ * the links seen. `onFile` may leave part of the body unread: it is skipped.
+ */
+export async function readArchive(
   source: AsyncIterable<Buffer | Uint8Array>,
-  dir: string,
+  onFile: (file: ArchiveFile) => Promise<void>,
+  onLink: (name: string) => Promise<void>,
   limits: SpoolLimits = DEFAULT_SPOOL_LIMITS,
   signal?: AbortSignal,
-): Promise<SpooledArchive> {
-  const spool = new SpooledArchive(dir);
+): Promise<ArchiveLinks> {
+  const links = new ArchiveLinks();
   const input = await decompressed(source);
-  const unpacked = { bytes: 0 };
+  let unpacked = 0;
+  const guarded = async function* (): AsyncGenerator<Buffer> {
+    for await (const chunk of input.stream as AsyncIterable<Buffer>) {
+      unpacked += chunk.length;
+      if (input.compressed && unpacked > limits.maxRatio * input.received() + RATIO_SLACK_BYTES) {
+        throw new InvalidArgumentError(
+          `invalid archive: expands more than ${limits.maxRatio}:1 (a decompression bomb?)`,
+        );
+      }
+      yield chunk;
+    }
+  };
   let entries = 0;
   let bytes = 0;
   try {
-    for await (const entry of readTarEntries(input.stream)) {
+    for await (const entry of readTarEntries(guarded())) {
       signal?.throwIfAborted();
       if (++entries > limits.maxEntries) {
         throw new InvalidArgumentError(`invalid archive: more than ${limits.maxEntries} entries`);
@@ -172,7 +161,7 @@ export async function spoolArchive(
         throw new InvalidArgumentError('invalid archive: name too long');
       const name = normalizeArchiveName(entry.name);
       if (name === undefined) {
-        if (entry.type === 'directory') continue;
+        if (entry.type === 'dir') continue;
         throw new InvalidArgumentError(
           `invalid archive: entry ${JSON.stringify(entry.name)} escapes the archive`,
         );
@@ -182,32 +171,25 @@ export async function spoolArchive(
         if (bytes > limits.maxBytes) {
           throw new InvalidArgumentError(`invalid archive: larger than ${limits.maxBytes} bytes`);
         }
-        const file = join(dir, String(entries));
-        await pipeline(
-          entry.body,
-          ratioGuard(input, limits, unpacked),
-          createWriteStream(file, { mode: 0o600, highWaterMark: 1024 * 1024 }),
-        );
-        spool.files.set(name, file);
-        spool.links.delete(name);
+        links.links.delete(name);
+        await onFile({ name, size: entry.size, body: entry.body });
         continue;
       }
-      if (entry.type === 'symlink' || entry.type === 'link') {
+      if (entry.type === 'symlink' || entry.type === 'hardlink') {
         const linkname = entry.linkname;
         const base =
           entry.type === 'symlink' && !linkname.startsWith('/') ? name.split('/').slice(0, -1).join('/') : '';
         const target = normalizeArchiveName(base === '' ? linkname : `${base}/${linkname}`);
         if (target !== undefined) {
-          spool.links.set(name, target);
-          spool.files.delete(name);
+          links.links.set(name, target);
+          await onLink(name);
         }
       }
       // Directories, devices and the rest carry nothing a loader reads.
     }
-  } catch (err) {
+  } finally {
     input.stream.destroy();
-    throw err;
   }
   if (entries === 0) throw new InvalidArgumentError('invalid archive: empty');
-  return spool;
+  return links;
 }

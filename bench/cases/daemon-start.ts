@@ -48,7 +48,7 @@ export const daemonStart: BenchCase = {
   async run(ctx) {
     const options = { warmups: ctx.warmups, runs: ctx.runs };
     return {
-      measures: 'spawn → first /_ping 200 (CPU and RSS: daemon + containerd at that moment)',
+      measures: 'spawn → first /_ping 200 (CPU: daemon + containerd; RSS: the daemon)',
       lading: await repeat(options, () => startOnce(ctx, 'lading')),
       docker: ctx.withDocker ? await repeat(options, () => startOnce(ctx, 'docker')) : null,
       floor: await repeat(options, () => containerdOnce(ctx)),

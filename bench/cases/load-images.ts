@@ -7,7 +7,7 @@
  *                      after another (the sum), so parallel extraction shows as a ratio < 1.
  * Engines load `docker save`-format archives (gzip-compressed as a whole where the layer is
  * gzip) with their own CLI; the image is removed between runs so every run extracts.
- * CPU and peak RSS are the daemon's process tree.
+ * CPU is the daemon's process tree; peak RSS is the daemon process alone.
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
@@ -164,7 +164,7 @@ function loadCase(spec: LoadSpec): BenchCase {
             spec.sumFloor
               ? 'floor: sum of per-layer unpigz | tar -x, one after another'
               : `floor: ${spec.gzip ? 'unpigz -c layer | tar -x' : 'tar -x'} of the same layer`,
-            'engines: CLI load -q -i <archive>, rmi between runs; CPU and peak RSS of the daemon tree',
+            'engines: CLI load -q -i <archive>, rmi between runs; CPU of the daemon tree, peak RSS of the daemon itself',
           ],
         };
       } finally {

@@ -20,7 +20,11 @@ export interface RunningEngine {
   socketPath: string;
   host: string;
   readyMs: number;
-  /** CPU seconds and summed peak RSS of the daemon and every process below it. */
+  /**
+   * CPU seconds of the daemon and every process below it (its containerd, shims), and the
+   * peak RSS of the daemon process itself: both engines run the same containerd, so its
+   * memory says nothing about either.
+   */
   usage(): { cpuSeconds: number; peakRssKiB: number };
   stop(): Promise<void>;
 }
@@ -94,7 +98,7 @@ export async function startEngine(
       const tree = processTree(pid);
       return {
         cpuSeconds: tree.reduce((sum, p) => sum + cpuSecondsOf(p), 0),
-        peakRssKiB: tree.reduce((sum, p) => sum + peakRssOf(p), 0),
+        peakRssKiB: peakRssOf(pid),
       };
     },
     async stop() {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, beforeEach, describe, it } from 'node:test';
 import { sha256Digest, type Digest, type HistoryEntry } from '../oci/index.js';
-import { chainIdsOf } from '../layer/chain-id.js';
+import { chainIdsOf } from '../layer/index.js';
 import { deleteImage, type DeleteOptions, type DeleteRecord, type ImageUsage } from './image-delete.js';
 import type { ImageRef } from './image-ref.js';
 import { ImageStore } from './image-store.js';

@@ -31,7 +31,7 @@ import {
   type Digest,
   type ImageManifest,
 } from '../oci/index.js';
-import type { ChainId, DetachedLayer, LayerStore } from '../layer/layer-store.js';
+import type { ChainId, DetachedLayer, LayerStore } from '../layer/index.js';
 import {
   readArchive,
   DEFAULT_SPOOL_LIMITS,

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../errors/index.js';
 import { sha256Digest } from '../oci/index.js';
-import { chainIdOf } from '../layer/chain-id.js';
+import { chainIdOf } from '../layer/index.js';
 import type {
   AttachOptions,
   ChainId,
@@ -19,7 +19,7 @@ import type {
   LayerStore,
   RegisterOptions,
   RWLayer,
-} from '../layer/layer-store.js';
+} from '../layer/index.js';
 
 interface Node {
   layer: Layer;

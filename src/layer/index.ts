@@ -1,7 +1,10 @@
 /** Layers: graph drivers (overlay2, vfs) and the layer store. */
 export type {
+  AttachOptions,
   ChainId,
   CreateRWLayerOptions,
+  DetachedLayer,
+  ExtractDetachedOptions,
   DiffId,
   GraphDriverInfo,
   Layer,

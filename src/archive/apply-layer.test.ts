@@ -15,7 +15,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { compress } from '../../test/fixtures/compression.js';
@@ -30,8 +29,9 @@ import {
   type EntryDescription,
 } from './fs-snapshot.test-helper.js';
 import { ArchiveLimitError } from './limits.js';
+import { testBase } from '../../test/support/test-base.js';
 
-const BASE = mkdtempSync(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'archive-apply-'));
+const BASE = mkdtempSync(join(testBase(), 'archive-apply-'));
 after(() => rmSync(BASE, { recursive: true, force: true }));
 
 function freshDir(label: string): string {

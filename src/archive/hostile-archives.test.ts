@@ -12,7 +12,6 @@
  */
 import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
@@ -34,8 +33,9 @@ import {
 } from './fs-snapshot.test-helper.js';
 import { ArchiveLimitError, type ExtractLimits } from './limits.js';
 import { overlayMarkers } from './whiteouts.js';
+import { testBase } from '../../test/support/test-base.js';
 
-const BASE = mkdtempSync(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'archive-hostile-'));
+const BASE = mkdtempSync(join(testBase(), 'archive-hostile-'));
 after(() => rmSync(BASE, { recursive: true, force: true }));
 
 /** Every host path a case aims at; each must keep its existence, content, mode and links. */

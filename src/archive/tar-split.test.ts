@@ -14,7 +14,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -23,8 +22,9 @@ import { tar, type TarEntry } from '../../test/fixtures/tar-builder.js';
 import { sha256Digest } from '../oci/index.js';
 import { applyLayer } from './apply-layer.js';
 import { readTarSplit, replayTarSplit, TarSplitError, verifyTarSplit } from './tar-split.js';
+import { testBase } from '../../test/support/test-base.js';
 
-const BASE = mkdtempSync(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'archive-tar-split-'));
+const BASE = mkdtempSync(join(testBase(), 'archive-tar-split-'));
 after(() => rmSync(BASE, { recursive: true, force: true }));
 
 function freshDir(label: string): string {

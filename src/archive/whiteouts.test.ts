@@ -8,7 +8,6 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { tar, type TarEntry } from '../../test/fixtures/tar-builder.js';
@@ -22,8 +21,9 @@ import {
   whiteoutNameFor,
   WHITEOUT_OPAQUE_DIR,
 } from './whiteouts.js';
+import { testBase } from '../../test/support/test-base.js';
 
-const BASE = mkdtempSync(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'archive-whiteouts-'));
+const BASE = mkdtempSync(join(testBase(), 'archive-whiteouts-'));
 after(() => rmSync(BASE, { recursive: true, force: true }));
 
 function dirs(label: string, ...names: string[]): string[] {

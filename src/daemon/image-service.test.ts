@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -11,8 +10,9 @@ import { silentLogger } from '../log/index.js';
 import { sha256Digest, type Digest } from '../oci/index.js';
 import { EventsService } from './events-service.js';
 import { ImageService } from './image-service.js';
+import { testBase } from '../../test/support/test-base.js';
 
-const base = await mkdtemp(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'image-service-'));
+const base = await mkdtemp(join(testBase(), 'image-service-'));
 after(() => rm(base, { recursive: true, force: true }));
 
 async function image(

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readFile, rm, writeFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, beforeEach, describe, it } from 'node:test';
@@ -11,8 +10,9 @@ import type { ImageRef } from './image-ref.js';
 import { ImageStore } from './image-store.js';
 import { imageHistory } from './history.js';
 import { MemoryLayerStore } from './memory-layer-store.test-helper.js';
+import { testBase } from '../../test/support/test-base.js';
 
-const base = await mkdtemp(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'image-store-'));
+const base = await mkdtemp(join(testBase(), 'image-store-'));
 after(() => rm(base, { recursive: true, force: true }));
 
 let counter = 0;

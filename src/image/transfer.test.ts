@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -14,8 +13,9 @@ import { importImage } from './import.js';
 import { loadImages, type LoadEvent } from './load.js';
 import { MemoryLayerStore } from './memory-layer-store.test-helper.js';
 import { saveImages } from './save.js';
+import { testBase } from '../../test/support/test-base.js';
 
-const base = await mkdtemp(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'image-transfer-'));
+const base = await mkdtemp(join(testBase(), 'image-transfer-'));
 after(() => rm(base, { recursive: true, force: true }));
 let counter = 0;
 

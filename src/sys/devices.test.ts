@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { mknod, S_IFBLK, S_IFCHR, S_IFIFO, SyscallError } from './index.js';
+import { testBase } from '../../test/support/test-base.js';
 
-const dir = mkdtempSync(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'sys-devices-'));
+const dir = mkdtempSync(join(testBase(), 'sys-devices-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('mknod', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { lsetxattr, mknod, mount, S_IFCHR, SyscallError, umount2 } from './index.js';
+import { testBase } from '../../test/support/test-base.js';
 
-const dir = mkdtempSync(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'sys-mount-'));
+const dir = mkdtempSync(join(testBase(), 'sys-mount-'));
 const mounted: string[] = [];
 after(() => {
   // Deepest first, by path; detach so a busy mount cannot keep the directory alive.

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
@@ -13,8 +12,9 @@ import {
   SyscallError,
 } from './index.js';
 import { openSync, closeSync } from 'node:fs';
+import { testBase } from '../../test/support/test-base.js';
 
-const dir = mkdtempSync(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'sys-xattr-'));
+const dir = mkdtempSync(join(testBase(), 'sys-xattr-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 // A v2 file capability: cap_net_bind_service in the permitted set, bytes that are not UTF-8.

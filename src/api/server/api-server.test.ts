@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -28,6 +27,7 @@ import {
   type TestServer,
 } from './testing.js';
 import { sendJson } from './respond.js';
+import { testBase } from '../../../test/support/test-base.js';
 
 const throwing: [string, () => never, number][] = [
   [
@@ -269,7 +269,7 @@ describe('api server', () => {
 });
 
 describe('listenUnix and close', () => {
-  const dir = mkdtempSync(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'lading-api-listen-'));
+  const dir = mkdtempSync(join(testBase(), 'lading-api-listen-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const make = () =>
     createApiServer({

@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queryOf, sendJsonLines, startFakeEngine, type FakeEngine } from '../testing/fake-engine.js';
 import { runLading } from '../testing/run-cli.js';
+import { testBase } from '../../../test/support/test-base.js';
 
 const ID = `sha256:${'d'.repeat(64)}`;
 
@@ -18,7 +18,7 @@ describe('lading import', () => {
       'POST /images/create': (_req, res) => sendJsonLines(res, [{ status: ID }]),
     });
     env = { DOCKER_HOST: engine.host };
-    dir = mkdtempSync(join(process.env['LADING_TEST_BASE'] ?? tmpdir(), 'lading-cli-import-'));
+    dir = mkdtempSync(join(testBase(), 'lading-cli-import-'));
   });
   after(async () => {
     await engine.close();

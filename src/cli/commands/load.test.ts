@@ -1,11 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { queryOf, sendJsonLines, startFakeEngine, type FakeEngine } from '../testing/fake-engine.js';
 import { runLading } from '../testing/run-cli.js';
+import { testBase } from '../../../test/support/test-base.js';
 
 const MiB = 1024 * 1024;
 
@@ -23,7 +23,7 @@ describe('lading load', () => {
         ]),
     });
     env = { DOCKER_HOST: engine.host };
-    dir = mkdtempSync(join(process.env['LADING_TEST_BASE'] ?? tmpdir(), 'lading-cli-load-'));
+    dir = mkdtempSync(join(testBase(), 'lading-cli-load-'));
   });
   after(async () => {
     await engine.close();

@@ -1,12 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../program.js';
 import { memoryOutput, queryOf, startFakeEngine, type FakeEngine } from '../testing/fake-engine.js';
 import { runLading } from '../testing/run-cli.js';
+import { testBase } from '../../../test/support/test-base.js';
 
 const ARCHIVE = Buffer.alloc(3 * 1024 * 1024 + 17, 0x5a);
 
@@ -23,7 +23,7 @@ describe('lading save', () => {
       },
     });
     env = { DOCKER_HOST: engine.host };
-    dir = mkdtempSync(join(process.env['LADING_TEST_BASE'] ?? tmpdir(), 'lading-cli-save-'));
+    dir = mkdtempSync(join(testBase(), 'lading-cli-save-'));
   });
   after(async () => {
     await engine.close();

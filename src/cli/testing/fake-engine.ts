@@ -5,8 +5,8 @@
 
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testBase } from '../../../test/support/test-base.js';
 
 export interface RecordedRequest {
   method: string;
@@ -54,7 +54,7 @@ export function pingHandler(apiVersion: string | null): Handler {
 
 export async function startFakeEngine(routes: Record<string, Handler> = {}): Promise<FakeEngine> {
   // Under the test run's base when there is one, so the leak check covers it.
-  const dir = mkdtempSync(join(process.env['LADING_TEST_BASE'] ?? tmpdir(), 'lading-cli-test-'));
+  const dir = mkdtempSync(join(testBase(), 'lading-cli-test-'));
   const socketPath = join(dir, 'engine.sock');
   const requests: RecordedRequest[] = [];
   const table = new Map<string, Handler>(Object.entries(routes));

@@ -337,6 +337,62 @@ describe('applyLayer fidelity', () => {
   });
 });
 
+/** Docker's layer size, the slow way: lstat every non-directory, each inode once. */
+function walkedBytes(root: string): number {
+  const seen = new Set<string>();
+  let total = 0;
+  const walk = (dir: Buffer): void => {
+    for (const name of readdirSync(dir, { encoding: 'buffer' })) {
+      const path = Buffer.concat([dir, Buffer.from('/'), name]); // names need not be UTF-8
+      const st = lstatSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (!seen.has(`${st.ino}`)) {
+        seen.add(`${st.ino}`);
+        total += st.size;
+      }
+    }
+  };
+  walk(Buffer.from(root));
+  return total;
+}
+
+describe('applyLayer contentBytes', () => {
+  const cases: Record<string, TarEntry[]> = {
+    'every entry type': FIDELITY,
+    'files replaced, by files, links, directories and whiteouts': [
+      { type: 'file', name: 'a', content: 'x'.repeat(100) },
+      { type: 'file', name: 'a', content: 'y'.repeat(7) },
+      { type: 'file', name: 'b', content: 'z'.repeat(50) },
+      { type: 'symlink', name: 'b', target: 'twelve-bytes' },
+      { type: 'file', name: 'c', content: 'c'.repeat(30) },
+      { type: 'file', name: '.wh.c' },
+      { type: 'file', name: 'd/e/f', content: 'f'.repeat(40) },
+      { type: 'file', name: 'd/e/g', content: 'g'.repeat(9) },
+      { type: 'file', name: 'd', content: 'now a file' },
+    ],
+    'hard links counted once, until the last name goes': [
+      { type: 'file', name: 'one', content: 'o'.repeat(64) },
+      { type: 'hardlink', name: 'two', target: 'one' },
+      { type: 'hardlink', name: 'three', target: 'two' },
+      { type: 'file', name: 'one', content: 'new' },
+      { type: 'file', name: 'two', content: '' },
+      { type: 'file', name: 'solo', content: 's'.repeat(11) },
+      { type: 'hardlink', name: 'solo-link', target: 'solo' },
+      { type: 'file', name: 'solo', content: '' },
+      { type: 'file', name: 'solo-link', content: '' },
+      { type: 'symlink', name: 'ln', target: 'abc' },
+      { type: 'hardlink', name: 'ln2', target: 'ln' },
+    ],
+  };
+  for (const [label, entries] of Object.entries(cases)) {
+    it(`equals a walk of the extracted tree: ${label}`, async () => {
+      const root = freshDir('content-bytes');
+      const result = await applyLayer([tar(entries)], root);
+      assert.equal(result.contentBytes, walkedBytes(root));
+    });
+  }
+});
+
 describe('applyLayer confinement (beyond the table)', () => {
   const cases: { name: string; entries: TarEntry[]; check: (root: string) => void }[] = [
     {

@@ -47,6 +47,11 @@ export interface AppliedLayer {
   diffId: Digest;
   /** Uncompressed bytes. */
   size: number;
+  /**
+   * What Docker reports as the layer's size: st_size of every non-directory written, each
+   * inode once (what a walk of targetDir would add up, known without one).
+   */
+  contentBytes: number;
   compression: Compression;
   /** Tar entries read (PAX and long-name records not counted). */
   entries: number;
@@ -97,6 +102,7 @@ export async function applyLayer(
     return {
       diffId: digester.digest(),
       size: digester.size,
+      contentBytes: writer.contentBytes,
       compression: input.compression,
       entries: writer.entries,
     };

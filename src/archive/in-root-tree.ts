@@ -45,16 +45,23 @@ export interface SymlinkNode {
   readonly target: string;
 }
 
-/** Files, devices, FIFOs and whiteouts: nothing a path can walk through. */
-export interface LeafNode {
-  readonly kind: 'file' | 'other';
+/** A regular file; hard links to it share the node (one inode). */
+export interface FileNode {
+  readonly kind: 'file';
+  readonly size: number;
 }
+
+/** Devices, FIFOs and whiteouts: nothing a path can walk through, no bytes. */
+export interface OtherNode {
+  readonly kind: 'other';
+}
+
+export type LeafNode = FileNode | OtherNode;
 
 export type TreeNode = DirNode | SymlinkNode | LeafNode;
 
-/** Shared leaf nodes: a regular file or a special file needs no per-entry state. */
-export const FILE_NODE: LeafNode = Object.freeze({ kind: 'file' });
-export const OTHER_NODE: LeafNode = Object.freeze({ kind: 'other' });
+/** Special files need no per-entry state, so they share one node. */
+export const OTHER_NODE: OtherNode = Object.freeze({ kind: 'other' });
 
 export interface InRootTreeOptions {
   maxDepth: number;

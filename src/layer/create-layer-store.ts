@@ -52,7 +52,6 @@ import type {
   StorageDriverName,
 } from './layer-store.js';
 import { openGraphDriver } from './select-driver.js';
-import { treeSize } from './tree-size.js';
 
 export interface LayerStoreOptions {
   /** The data root (/var/lib/lading): the driver lives in `<root>/<driver>`, records in `<root>/image/<driver>`. */
@@ -270,6 +269,7 @@ export class DefaultLayerStore implements LayerStore {
     options: RegisterOptions,
   ): Promise<Layer> {
     let diffId: Layer['diffId'] | undefined;
+    let size = 0;
     await this.graph.create(cacheId, parentNode?.layer.cacheId, {
       fill: async (diffDir) => {
         const applied = await applyLayer(tar, diffDir, {
@@ -279,18 +279,12 @@ export class DefaultLayerStore implements LayerStore {
         });
         if (options.expectedDiffId !== undefined) verifyDiffId(options.expectedDiffId, applied.diffId);
         diffId = applied.diffId;
+        size = applied.contentBytes;
       },
     });
     if (diffId === undefined) throw new Error('layer extraction produced no diffID');
     const parent = parentNode?.layer.chainId;
     const chainId = chainIdOf(parent, diffId);
-    let size: number;
-    try {
-      size = await treeSize(this.graph.diffDir(cacheId));
-    } catch (err) {
-      await this.graph.remove(cacheId);
-      throw err;
-    }
     const extractedDiffId = diffId;
     return this.chainLock.run(chainId, async () => {
       const existing = this.nodes.get(chainId);
@@ -334,7 +328,7 @@ export class DefaultLayerStore implements LayerStore {
         tarSplit,
       });
       if (options.expectedDiffId !== undefined) verifyDiffId(options.expectedDiffId, applied.diffId);
-      const layer: DetachedLayer = { id, diffId: applied.diffId, size: await treeSize(dir) };
+      const layer: DetachedLayer = { id, diffId: applied.diffId, size: applied.contentBytes };
       this.detached.set(id, layer);
       return layer;
     } catch (err) {
@@ -431,7 +425,7 @@ export class DefaultLayerStore implements LayerStore {
             tarSplit,
           });
           verifyDiffId(expectedDiffId, applied.diffId);
-          size = await treeSize(diffDir);
+          size = applied.contentBytes;
         },
       });
       const parent = parentNode?.layer.chainId;

@@ -12,7 +12,7 @@ NODEDIR="${NODEDIR:-/usr}"
 
 work=build/native
 mkdir -p "$work" dist/native
-cp src/sys/native/binding.gyp src/sys/native/sys.c "$work/"
+cp src/sys/native/binding.gyp src/sys/native/*.c src/sys/native/*.h "$work/"
 (cd "$work" && node "$NODE_GYP" rebuild --nodedir="$NODEDIR" --loglevel=warn >/dev/null)
 cp "$work/build/Release/sys.node" dist/native/sys.node.tmp
 mv -f dist/native/sys.node.tmp dist/native/sys.node

@@ -135,10 +135,12 @@ async function engineRuns(
     return await repeat(ctx, async () => {
       const before = engine.usage();
       const started = performance.now();
-      execFileSync(cli, ['-H', engine.host, 'load', '-q', '-i', prepared.archive], { stdio: 'ignore' });
+      execFileSync(cli, ['-H', engine.host, 'load', '-q', '-i', prepared.archive], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       const wallMs = performance.now() - started;
       const after = engine.usage();
-      execFileSync(cli, ['-H', engine.host, 'rmi', tag], { stdio: 'ignore' });
+      execFileSync(cli, ['-H', engine.host, 'rmi', tag], { stdio: ['ignore', 'ignore', 'inherit'] });
       return { wallMs, cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssKiB: after.peakRssKiB };
     });
   } finally {

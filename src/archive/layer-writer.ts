@@ -28,8 +28,18 @@ import {
   writeSync,
 } from 'node:fs';
 import { InvalidArgumentError } from '../errors/index.js';
-import { fsetxattr, hasErrnoCode, lsetxattr, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../sys/index.js';
-import { FILE_NODE, InRootTree, OTHER_NODE, type DirNode, type TreeNode } from './in-root-tree.js';
+import {
+  FileQueue,
+  fsetxattr,
+  hasErrnoCode,
+  lsetxattr,
+  mknod,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFIFO,
+} from '../sys/index.js';
+import { InRootTree, OTHER_NODE, type DirNode, type FileNode, type TreeNode } from './in-root-tree.js';
+import { InodeBytes } from './inode-bytes.js';
 import { ArchiveLimitError, type ExtractLimits } from './limits.js';
 import { removeTree } from './remove-tree.js';
 import { printable, type EntrySink, type TarHeader } from './tar-reader.js';
@@ -41,6 +51,12 @@ import {
   writeOverlayWhiteout,
 } from './whiteouts.js';
 
+/**
+ * Files up to this size without xattrs are written by the native file queue's threads (see
+ * sys/file-queue.ts): their bytes are collected, then queued. Bigger files stream straight
+ * to disk here, so memory stays bounded by this size.
+ */
+const QUEUED_FILE_MAX_BYTES = 128 * 1024;
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 /** Linux PATH_MAX counts the terminating NUL. */
 const PATH_MAX = 4096;
@@ -64,7 +80,10 @@ export class LayerWriter {
   readonly tree: InRootTree;
   private readonly rootBytes: string;
   private entryCount = 0;
+  private readonly inodeBytes = new InodeBytes();
   private openFd: number | undefined;
+  /** Made on the first small file; every read of what it wrote waits on settle(). */
+  private queue: FileQueue | undefined;
   // Files are created owned by us and with (mode & ~umask); these let the common case (a
   // root-owned 0644/0755 file) skip fchown and fchmod, two of the six syscalls per file.
   private readonly euid = process.geteuid?.() ?? -1;
@@ -92,6 +111,11 @@ export class LayerWriter {
 
   get entries(): number {
     return this.entryCount;
+  }
+
+  /** What Docker reports as the layer's size: bytes of non-directories, each inode once. */
+  get contentBytes(): number {
+    return this.inodeBytes.total;
   }
 
   /** The absolute path of a relative byte-string path, as exact bytes. */
@@ -168,6 +192,8 @@ export class LayerWriter {
 
   /** Sets directory times, deepest state last: nothing is created inside them afterwards. */
   finish(): void {
+    this.settle();
+    this.queue?.close();
     for (const dir of this.tree.directories()) {
       if (dir.mtime === undefined) continue;
       utimesSync(this.abs(dir.path), dir.atime ?? dir.mtime, dir.mtime);
@@ -176,10 +202,16 @@ export class LayerWriter {
 
   /** Releases what an interrupted entry holds. */
   abort(): void {
+    this.queue?.close(); // waits for queued files, so the roll-back sees all of them
     if (this.openFd !== undefined) {
       closeSync(this.openFd);
       this.openFd = undefined;
     }
+  }
+
+  /** Waits for queued files; throws the first that failed. */
+  private settle(): void {
+    this.queue?.drain();
   }
 
   /** Removes whatever the archive put at parent/name and returns the path, free for reuse. */
@@ -187,9 +219,11 @@ export class LayerWriter {
     const path = this.abs(this.tree.childPath(parent, name));
     const existing = parent.children.get(name);
     if (existing !== undefined) {
+      this.settle(); // what is replaced may still be queued (or be a directory holding queued files)
       if (existing.kind === 'dir') removeTree(path);
       else unlinkSync(path);
       parent.children.delete(name);
+      this.inodeBytes.removed(existing);
     }
     return path;
   }
@@ -218,11 +252,18 @@ export class LayerWriter {
   private file(parent: DirNode, name: string, h: TarHeader): EntrySink {
     const path = this.replace(parent, name);
     const permissions = h.mode & 0o777;
-    const fd = openSync(path, CREATE_FILE, permissions);
-    this.openFd = fd;
-    parent.children.set(name, FILE_NODE);
     const needChown = h.uid !== this.euid || h.gid !== this.egid || parent.setgid === true;
     const needChmod = h.mode !== permissions || (permissions & ~this.umask) !== permissions;
+    const node: FileNode = { kind: 'file', size: h.size };
+    if (h.size <= QUEUED_FILE_MAX_BYTES && h.xattrs.size === 0) {
+      parent.children.set(name, node);
+      this.inodeBytes.created(node);
+      return this.queuedFile(path, h, needChown, needChmod, this.tree.childPath(parent, name));
+    }
+    const fd = openSync(path, CREATE_FILE, permissions);
+    this.openFd = fd;
+    parent.children.set(name, node);
+    this.inodeBytes.created(node);
     return {
       contentPath: this.tree.childPath(parent, name), // what a tar-split recording points at
       write(chunk: Buffer): void {
@@ -242,10 +283,42 @@ export class LayerWriter {
     };
   }
 
+  /** A small file's sink: collects its bytes, then hands the whole file to the queue. */
+  private queuedFile(
+    path: Buffer,
+    h: TarHeader,
+    setOwner: boolean,
+    setMode: boolean,
+    contentPath: string,
+  ): EntrySink {
+    const body = Buffer.allocUnsafe(h.size);
+    let filled = 0;
+    return {
+      contentPath,
+      write(chunk: Buffer): void {
+        filled += chunk.copy(body, filled);
+      },
+      end: () => {
+        this.queue ??= FileQueue.open();
+        this.queue.add(path, body.subarray(0, filled), {
+          mode: h.mode,
+          uid: h.uid,
+          gid: h.gid,
+          setOwner,
+          setMode: setMode || setOwner,
+          atime: h.atime ?? h.mtime,
+          mtime: h.mtime,
+        });
+      },
+    };
+  }
+
   private symlink(parent: DirNode, name: string, h: TarHeader): undefined {
     const path = this.replace(parent, name);
     symlinkSync(Buffer.from(h.linkname, 'latin1'), path);
-    parent.children.set(name, { kind: 'symlink', target: h.linkname });
+    const node: TreeNode = { kind: 'symlink', target: h.linkname };
+    parent.children.set(name, node);
+    this.inodeBytes.created(node);
     lchownSync(path, h.uid, h.gid);
     this.setXattrs(h, (key, value) => lsetxattr(path, key, value));
     lutimesSync(path, h.atime ?? h.mtime, h.mtime);
@@ -276,9 +349,11 @@ export class LayerWriter {
     }
     if (targetDir === parent && targetName === name) return undefined; // a link to itself
     const targetPath = this.abs(this.tree.childPath(targetDir, targetName));
+    this.settle(); // the target may still be queued
     const path = this.replace(parent, name);
     linkSync(targetPath, path); // link(2) does not follow a final symlink
     parent.children.set(name, target);
+    this.inodeBytes.linked(target);
     return undefined;
   }
 

@@ -11,3 +11,4 @@ export {
   type XattrMode,
 } from './xattr.js';
 export { mount, umount2, sysConstants, type MountFlag, type UnmountFlag } from './mount.js';
+export { FileQueue, type QueuedFileMetadata } from './file-queue.js';

@@ -36,6 +36,12 @@ export interface NativeConstants {
   readonly UMOUNT_NOFOLLOW: number;
 }
 
+/** An opaque handle to a native file queue (file_queue.c). */
+declare const fileQueueBrand: unique symbol;
+export interface NativeFileQueue {
+  readonly [fileQueueBrand]: never;
+}
+
 interface NativeSys {
   mknod(path: SysPath, mode: number, major: number, minor: number): void;
   lsetxattr(path: SysPath, name: string, value: Buffer, flags: number): void;
@@ -51,6 +57,21 @@ interface NativeSys {
     data: string | null,
   ): void;
   umount2(target: SysPath, flags: number): void;
+  createFileQueue(threads: number): NativeFileQueue;
+  queueFile(
+    queue: NativeFileQueue,
+    path: Buffer,
+    data: Buffer,
+    mode: number,
+    uid: number,
+    gid: number,
+    setOwner: boolean,
+    setMode: boolean,
+    atime: number,
+    mtime: number,
+  ): void;
+  drainFileQueue(queue: NativeFileQueue): void;
+  closeFileQueue(queue: NativeFileQueue): void;
   constants: NativeConstants;
 }
 

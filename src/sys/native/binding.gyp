@@ -4,9 +4,10 @@
   "targets": [
     {
       "target_name": "sys",
-      "sources": ["sys.c"],
+      "sources": ["sys.c", "file_queue.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Werror", "-std=gnu11"],
-      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"]
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "libraries": ["-lpthread", "-lm"]
     }
   ]
 }

@@ -1,6 +1,7 @@
 /*
  * The handful of Linux syscalls Node's fs lacks, as a tiny N-API addon: mknod (devices,
- * FIFOs, overlay whiteouts), the l*xattr family plus fsetxattr, mount and umount2.
+ * FIFOs, overlay whiteouts), the l*xattr family plus fsetxattr, mount and umount2; and, in
+ * file_queue.c, a threaded queue of small-file writes for layer extraction.
  *
  * Every function is synchronous and thin: it takes paths as strings or Buffers (file names
  * are bytes on Linux, and layer extraction passes latin1-decoded byte strings as Buffers),
@@ -18,6 +19,8 @@
 #include <sys/types.h>
 #include <sys/xattr.h>
 
+#include "file_queue.h"
+
 #define CHECK(call)                                                                  \
   do {                                                                               \
     if ((call) != napi_ok) {                                                         \
@@ -27,7 +30,7 @@
   } while (0)
 
 /* Throws an fs-style error for errno `err` and returns NULL for the caller to return. */
-static napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
+napi_value lading_throw_errno(napi_env env, int err, const char *syscall, const char *path) {
   const char *name = strerrorname_np(err);
   if (name == NULL) name = "EUNKNOWN";
   char message[4352];
@@ -57,7 +60,7 @@ static napi_value throw_errno(napi_env env, int err, const char *syscall, const 
  * `nullable`. The caller frees it. Buffers with an embedded NUL are refused: the kernel would
  * silently cut the name there.
  */
-static int get_cstring(napi_env env, napi_value value, int nullable, char **out) {
+int lading_get_cstring(napi_env env, napi_value value, int nullable, char **out) {
   napi_valuetype type;
   *out = NULL;
   if (napi_typeof(env, value, &type) != napi_ok) return -1;
@@ -84,13 +87,13 @@ static int get_cstring(napi_env env, napi_value value, int nullable, char **out)
   return 0;
 }
 
-static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+int lading_get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
   size_t argc = want;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return -1;
   return argc < want ? -1 : 0;
 }
 
-static napi_value bad_argument(napi_env env, const char *what) {
+napi_value lading_bad_argument(napi_env env, const char *what) {
   napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", what);
   return NULL;
 }
@@ -100,15 +103,15 @@ static napi_value js_mknod(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   char *path = NULL;
   uint32_t mode, major, minor;
-  if (get_args(env, info, 4, argv) != 0 || get_cstring(env, argv[0], 0, &path) != 0 ||
+  if (lading_get_args(env, info, 4, argv) != 0 || lading_get_cstring(env, argv[0], 0, &path) != 0 ||
       napi_get_value_uint32(env, argv[1], &mode) != napi_ok ||
       napi_get_value_uint32(env, argv[2], &major) != napi_ok ||
       napi_get_value_uint32(env, argv[3], &minor) != napi_ok) {
     free(path);
-    return bad_argument(env, "mknod(path: string | Buffer, mode: number, major: number, minor: number)");
+    return lading_bad_argument(env, "mknod(path: string | Buffer, mode: number, major: number, minor: number)");
   }
   napi_value result = NULL;
-  if (mknod(path, (mode_t)mode, makedev(major, minor)) != 0) result = throw_errno(env, errno, "mknod", path);
+  if (mknod(path, (mode_t)mode, makedev(major, minor)) != 0) result = lading_throw_errno(env, errno, "mknod", path);
   free(path);
   return result;
 }
@@ -121,16 +124,16 @@ static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
   size_t len;
   uint32_t flags;
   bool is_buffer = false;
-  if (get_args(env, info, 4, argv) != 0 || get_cstring(env, argv[0], 0, &path) != 0 ||
-      get_cstring(env, argv[1], 0, &name) != 0 || napi_is_buffer(env, argv[2], &is_buffer) != napi_ok ||
+  if (lading_get_args(env, info, 4, argv) != 0 || lading_get_cstring(env, argv[0], 0, &path) != 0 ||
+      lading_get_cstring(env, argv[1], 0, &name) != 0 || napi_is_buffer(env, argv[2], &is_buffer) != napi_ok ||
       !is_buffer || napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok ||
       napi_get_value_uint32(env, argv[3], &flags) != napi_ok) {
     free(path);
     free(name);
-    return bad_argument(env, "lsetxattr(path: string | Buffer, name: string, value: Buffer, flags: number)");
+    return lading_bad_argument(env, "lsetxattr(path: string | Buffer, name: string, value: Buffer, flags: number)");
   }
   napi_value result = NULL;
-  if (lsetxattr(path, name, data, len, (int)flags) != 0) result = throw_errno(env, errno, "lsetxattr", path);
+  if (lsetxattr(path, name, data, len, (int)flags) != 0) result = lading_throw_errno(env, errno, "lsetxattr", path);
   free(path);
   free(name);
   return result;
@@ -145,18 +148,18 @@ static napi_value js_fsetxattr(napi_env env, napi_callback_info info) {
   size_t len;
   uint32_t flags;
   bool is_buffer = false;
-  if (get_args(env, info, 4, argv) != 0 || napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
-      get_cstring(env, argv[1], 0, &name) != 0 || napi_is_buffer(env, argv[2], &is_buffer) != napi_ok ||
+  if (lading_get_args(env, info, 4, argv) != 0 || napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
+      lading_get_cstring(env, argv[1], 0, &name) != 0 || napi_is_buffer(env, argv[2], &is_buffer) != napi_ok ||
       !is_buffer || napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok ||
       napi_get_value_uint32(env, argv[3], &flags) != napi_ok) {
     free(name);
-    return bad_argument(env, "fsetxattr(fd: number, name: string, value: Buffer, flags: number)");
+    return lading_bad_argument(env, "fsetxattr(fd: number, name: string, value: Buffer, flags: number)");
   }
   napi_value result = NULL;
   if (fsetxattr(fd, name, data, len, (int)flags) != 0) {
     char where[64];
     snprintf(where, sizeof where, "fd %d", fd);
-    result = throw_errno(env, errno, "fsetxattr", where);
+    result = lading_throw_errno(env, errno, "fsetxattr", where);
   }
   free(name);
   return result;
@@ -166,17 +169,17 @@ static napi_value js_fsetxattr(napi_env env, napi_callback_info info) {
 static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   char *path = NULL, *name = NULL;
-  if (get_args(env, info, 2, argv) != 0 || get_cstring(env, argv[0], 0, &path) != 0 ||
-      get_cstring(env, argv[1], 0, &name) != 0) {
+  if (lading_get_args(env, info, 2, argv) != 0 || lading_get_cstring(env, argv[0], 0, &path) != 0 ||
+      lading_get_cstring(env, argv[1], 0, &name) != 0) {
     free(path);
     free(name);
-    return bad_argument(env, "lgetxattr(path: string | Buffer, name: string)");
+    return lading_bad_argument(env, "lgetxattr(path: string | Buffer, name: string)");
   }
   napi_value result = NULL;
   for (int attempt = 0; attempt < 8; attempt++) {
     ssize_t size = lgetxattr(path, name, NULL, 0);
     if (size < 0) {
-      result = throw_errno(env, errno, "lgetxattr", path);
+      result = lading_throw_errno(env, errno, "lgetxattr", path);
       break;
     }
     void *data;
@@ -191,7 +194,7 @@ static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
     }
     result = NULL;
     if (errno != ERANGE) {
-      throw_errno(env, errno, "lgetxattr", path);
+      lading_throw_errno(env, errno, "lgetxattr", path);
       break;
     }
   }
@@ -204,20 +207,20 @@ static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
 static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   char *path = NULL;
-  if (get_args(env, info, 1, argv) != 0 || get_cstring(env, argv[0], 0, &path) != 0) {
+  if (lading_get_args(env, info, 1, argv) != 0 || lading_get_cstring(env, argv[0], 0, &path) != 0) {
     free(path);
-    return bad_argument(env, "llistxattr(path: string | Buffer)");
+    return lading_bad_argument(env, "llistxattr(path: string | Buffer)");
   }
   napi_value result = NULL;
   for (int attempt = 0; attempt < 8; attempt++) {
     ssize_t size = llistxattr(path, NULL, 0);
     if (size < 0) {
-      throw_errno(env, errno, "llistxattr", path);
+      lading_throw_errno(env, errno, "llistxattr", path);
       break;
     }
     char *list = malloc((size_t)size + 1);
     if (list == NULL) {
-      throw_errno(env, ENOMEM, "llistxattr", path);
+      lading_throw_errno(env, ENOMEM, "llistxattr", path);
       break;
     }
     ssize_t got = size == 0 ? 0 : llistxattr(path, list, (size_t)size);
@@ -225,7 +228,7 @@ static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
       int err = errno;
       free(list);
       if (err == ERANGE) continue;
-      throw_errno(env, err, "llistxattr", path);
+      lading_throw_errno(env, err, "llistxattr", path);
       break;
     }
     napi_create_array(env, &result);
@@ -248,14 +251,14 @@ static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
 static napi_value js_lremovexattr(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   char *path = NULL, *name = NULL;
-  if (get_args(env, info, 2, argv) != 0 || get_cstring(env, argv[0], 0, &path) != 0 ||
-      get_cstring(env, argv[1], 0, &name) != 0) {
+  if (lading_get_args(env, info, 2, argv) != 0 || lading_get_cstring(env, argv[0], 0, &path) != 0 ||
+      lading_get_cstring(env, argv[1], 0, &name) != 0) {
     free(path);
     free(name);
-    return bad_argument(env, "lremovexattr(path: string | Buffer, name: string)");
+    return lading_bad_argument(env, "lremovexattr(path: string | Buffer, name: string)");
   }
   napi_value result = NULL;
-  if (lremovexattr(path, name) != 0) result = throw_errno(env, errno, "lremovexattr", path);
+  if (lremovexattr(path, name) != 0) result = lading_throw_errno(env, errno, "lremovexattr", path);
   free(path);
   free(name);
   return result;
@@ -266,20 +269,20 @@ static napi_value js_mount(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   char *source = NULL, *target = NULL, *fstype = NULL, *data = NULL;
   double flags;
-  if (get_args(env, info, 5, argv) != 0 || get_cstring(env, argv[0], 1, &source) != 0 ||
-      get_cstring(env, argv[1], 0, &target) != 0 || get_cstring(env, argv[2], 1, &fstype) != 0 ||
-      napi_get_value_double(env, argv[3], &flags) != napi_ok || get_cstring(env, argv[4], 1, &data) != 0) {
+  if (lading_get_args(env, info, 5, argv) != 0 || lading_get_cstring(env, argv[0], 1, &source) != 0 ||
+      lading_get_cstring(env, argv[1], 0, &target) != 0 || lading_get_cstring(env, argv[2], 1, &fstype) != 0 ||
+      napi_get_value_double(env, argv[3], &flags) != napi_ok || lading_get_cstring(env, argv[4], 1, &data) != 0) {
     free(source);
     free(target);
     free(fstype);
     free(data);
-    return bad_argument(env,
+    return lading_bad_argument(env,
                         "mount(source: string | null, target: string, fstype: string | null, flags: number, "
                         "data: string | null)");
   }
   napi_value result = NULL;
   if (mount(source, target, fstype, (unsigned long)flags, data) != 0)
-    result = throw_errno(env, errno, "mount", target);
+    result = lading_throw_errno(env, errno, "mount", target);
   free(source);
   free(target);
   free(fstype);
@@ -292,13 +295,13 @@ static napi_value js_umount2(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   char *target = NULL;
   uint32_t flags;
-  if (get_args(env, info, 2, argv) != 0 || get_cstring(env, argv[0], 0, &target) != 0 ||
+  if (lading_get_args(env, info, 2, argv) != 0 || lading_get_cstring(env, argv[0], 0, &target) != 0 ||
       napi_get_value_uint32(env, argv[1], &flags) != napi_ok) {
     free(target);
-    return bad_argument(env, "umount2(target: string | Buffer, flags: number)");
+    return lading_bad_argument(env, "umount2(target: string | Buffer, flags: number)");
   }
   napi_value result = NULL;
-  if (umount2(target, (int)flags) != 0) result = throw_errno(env, errno, "umount2", target);
+  if (umount2(target, (int)flags) != 0) result = lading_throw_errno(env, errno, "umount2", target);
   free(target);
   return result;
 }
@@ -321,6 +324,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions));
+  if (lading_register_file_queue(env, exports) != 0) {
+    napi_throw_error(env, "EINVAL", "lading sys: registering the file queue failed");
+    return NULL;
+  }
 
   /* The numbers come from the C headers so the TS side never hard-codes an ABI value. */
   napi_value constants;

@@ -74,6 +74,15 @@ const MAX_INLINE_JSON_BYTES = Math.max(MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES);
 const MAX_INLINE_ANY_BYTES = 1023;
 /** All members kept in memory together. */
 const MAX_INLINE_TOTAL_BYTES = 64 * 1024 * 1024;
+/**
+ * A layer member up to this size is read into memory and extracted in the background while
+ * the archive goes on to the next member, so the layers of an image are extracted side by
+ * side (each into its own directory) instead of one after another; a bigger one is extracted
+ * straight from the stream. At most MAX_PARALLEL_EXTRACTIONS run at once, holding at most
+ * MAX_BUFFERED_LAYER_BYTES between them.
+ */
+const MAX_BUFFERED_LAYER_BYTES = 64 * 1024 * 1024;
+const MAX_PARALLEL_EXTRACTIONS = 3;
 
 /** What became of one archive member. */
 type Member =
@@ -95,6 +104,9 @@ class ReceivedArchive {
   readonly members = new Map<string, Member>();
   links: ArchiveLinks | undefined;
   inlineBytes = 0;
+  /** Background extractions by member name; each sets its member when done. */
+  private readonly extracting = new Map<string, Promise<void>>();
+  private bufferedBytes = 0;
 
   constructor(private readonly layers: LayerStore) {}
 
@@ -154,19 +166,55 @@ class ReceivedArchive {
       this.members.set(file.name, { kind: 'inline', bytes: Buffer.concat(chunks) });
       return;
     }
+    if (file.size <= MAX_BUFFERED_LAYER_BYTES) {
+      while (
+        this.extracting.size >= MAX_PARALLEL_EXTRACTIONS ||
+        (this.extracting.size > 0 && this.bufferedBytes + file.size > MAX_BUFFERED_LAYER_BYTES)
+      ) {
+        await Promise.race(this.extracting.values());
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of rest()) chunks.push(chunk);
+      this.bufferedBytes += file.size;
+      const done = this.extract(file.name, file.size, chunks, signal).finally(() => {
+        this.bufferedBytes -= file.size;
+        this.extracting.delete(file.name);
+      });
+      this.extracting.set(file.name, done);
+      return;
+    }
+    await this.extract(file.name, file.size, rest(), signal);
+    if ('error' in source) throw source.error; // the archive itself failed, not just this member
+  }
+
+  /** Extracts a member into a detached layer; a member that is no layer is only marked. */
+  private async extract(
+    name: string,
+    size: number,
+    body: AsyncIterable<Buffer> | Buffer[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     try {
-      const detached = await this.layers.extractDetached(rest(), signal === undefined ? {} : { signal });
-      this.members.set(file.name, { kind: 'layer', detached });
+      const detached = await this.layers.extractDetached(
+        Array.isArray(body) ? Readable.from(body) : body,
+        signal === undefined ? {} : { signal },
+      );
+      this.members.set(name, { kind: 'layer', detached });
     } catch (err) {
       signal?.throwIfAborted();
-      if ('error' in source) throw source.error;
       // Maybe not a layer at all: it only matters if a manifest names it as one.
-      this.members.set(file.name, { kind: 'failed', error: err, size: file.size });
+      this.members.set(name, { kind: 'failed', error: err, size });
     }
+  }
+
+  /** Waits for the background extractions; the first abort among them is thrown. */
+  async settle(): Promise<void> {
+    while (this.extracting.size > 0) await Promise.all(this.extracting.values());
   }
 
   /** A later member of the same name replaces an earlier one (tar semantics). */
   async replace(name: string): Promise<void> {
+    await this.extracting.get(name);
     const old = this.members.get(name);
     if (old === undefined) return;
     this.members.delete(name);
@@ -175,6 +223,7 @@ class ReceivedArchive {
   }
 
   async discardAll(): Promise<void> {
+    await this.settle().catch(() => undefined);
     for (const member of this.members.values()) {
       if (member.kind === 'layer') await this.layers.discardDetached(member.detached);
     }
@@ -370,6 +419,7 @@ export async function loadImages(
       options.limits ?? DEFAULT_SPOOL_LIMITS,
       options.signal,
     );
+    await archive.settle();
     let plans: PlannedImage[];
     if (archive.has('manifest.json')) plans = await planFromManifestJson(archive);
     else if (archive.has('index.json')) plans = await planFromIndex(archive, options.os);

@@ -56,7 +56,7 @@ import {
  * sys/file-queue.ts): their bytes are collected, then queued. Bigger files stream straight
  * to disk here, so memory stays bounded by this size.
  */
-const QUEUED_FILE_MAX_BYTES = 128 * 1024;
+const QUEUED_FILE_MAX_BYTES = 1024 * 1024;
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 /** Linux PATH_MAX counts the terminating NUL. */
 const PATH_MAX = 4096;

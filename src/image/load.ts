@@ -76,12 +76,13 @@ const MAX_INLINE_ANY_BYTES = 1023;
 const MAX_INLINE_TOTAL_BYTES = 64 * 1024 * 1024;
 /**
  * A layer member up to this size is read into memory and extracted in the background while
- * the archive goes on to the next member, so the layers of an image are extracted side by
- * side (each into its own directory) instead of one after another; a bigger one is extracted
- * straight from the stream. At most MAX_PARALLEL_EXTRACTIONS run at once, holding at most
- * MAX_BUFFERED_LAYER_BYTES between them.
+ * the archive goes on to the next member, so the small layers of an image are extracted side
+ * by side (each into its own directory) instead of one after another. A bigger one is
+ * extracted straight from the stream, where reading and extracting overlap anyway. At most
+ * MAX_PARALLEL_EXTRACTIONS run at once, holding at most MAX_BUFFERED_TOTAL_BYTES between them.
  */
-const MAX_BUFFERED_LAYER_BYTES = 64 * 1024 * 1024;
+const MAX_BUFFERED_LAYER_BYTES = 16 * 1024 * 1024;
+const MAX_BUFFERED_TOTAL_BYTES = 64 * 1024 * 1024;
 const MAX_PARALLEL_EXTRACTIONS = 3;
 
 /** What became of one archive member. */
@@ -169,7 +170,7 @@ class ReceivedArchive {
     if (file.size <= MAX_BUFFERED_LAYER_BYTES) {
       while (
         this.extracting.size >= MAX_PARALLEL_EXTRACTIONS ||
-        (this.extracting.size > 0 && this.bufferedBytes + file.size > MAX_BUFFERED_LAYER_BYTES)
+        (this.extracting.size > 0 && this.bufferedBytes + file.size > MAX_BUFFERED_TOTAL_BYTES)
       ) {
         await Promise.race(this.extracting.values());
       }

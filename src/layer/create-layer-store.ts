@@ -295,7 +295,7 @@ export class DefaultLayerStore implements LayerStore {
       }
       const layer: Layer = { chainId, diffId: extractedDiffId, parent, size, cacheId };
       try {
-        this.records.writeLayer(layer, tarSplit);
+        await this.records.writeLayer(layer, tarSplit);
       } catch (err) {
         await this.graph.remove(cacheId);
         throw err;
@@ -389,7 +389,7 @@ export class DefaultLayerStore implements LayerStore {
           });
           const layer: Layer = { chainId, diffId: own.diffId, parent, size: own.size, cacheId };
           try {
-            this.records.writeLayer(layer, tarSplit);
+            await this.records.writeLayer(layer, tarSplit);
           } catch (err) {
             await this.graph.remove(cacheId);
             throw err;
@@ -437,7 +437,7 @@ export class DefaultLayerStore implements LayerStore {
         cacheId,
       };
       try {
-        this.records.writeLayer(layer, tarSplit);
+        await this.records.writeLayer(layer, tarSplit);
       } catch (err) {
         await this.graph.remove(cacheId);
         throw err;
@@ -536,7 +536,7 @@ export class DefaultLayerStore implements LayerStore {
         },
       });
       await this.graph.create(mountId, initId, { mountable: true });
-      this.records.writeMount(rw);
+      await this.records.writeMount(rw);
     } catch (err) {
       await this.graph.remove(mountId).catch(() => undefined);
       await this.graph.remove(initId).catch(() => undefined);

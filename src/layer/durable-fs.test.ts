@@ -19,18 +19,18 @@ describe('durable directory records', () => {
     return { tmp, parent };
   };
 
-  it('writes every file and renames the set into place, leaving nothing in tmp', () => {
+  it('writes every file and renames the set into place, leaving nothing in tmp', async () => {
     const { tmp, parent } = dirs();
-    writeDirectoryAtomically(tmp, join(parent, 'r'), { a: '1', b: 'two' });
+    await writeDirectoryAtomically(tmp, join(parent, 'r'), { a: '1', b: 'two' });
     assert.equal(readFileSync(join(parent, 'r', 'a'), 'utf8'), '1');
     assert.equal(readFileSync(join(parent, 'r', 'b'), 'utf8'), 'two');
     assert.deepEqual(readdirSync(tmp), []);
   });
 
-  it('never replaces an existing record, and cleans its write set up', () => {
+  it('never replaces an existing record, and cleans its write set up', async () => {
     const { tmp, parent } = dirs();
-    writeDirectoryAtomically(tmp, join(parent, 'r'), { a: '1' });
-    assert.throws(() => writeDirectoryAtomically(tmp, join(parent, 'r'), { a: '2' }), /ENOTEMPTY|EEXIST/);
+    await writeDirectoryAtomically(tmp, join(parent, 'r'), { a: '1' });
+    await assert.rejects(writeDirectoryAtomically(tmp, join(parent, 'r'), { a: '2' }), /ENOTEMPTY|EEXIST/);
     assert.equal(readFileSync(join(parent, 'r', 'a'), 'utf8'), '1');
     assert.deepEqual(readdirSync(tmp), []);
   });

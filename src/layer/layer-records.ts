@@ -84,7 +84,7 @@ export class LayerRecords {
   }
 
   /** Commits the record; `tarSplit`, a staged recording, is moved into it in the same commit. */
-  writeLayer(layer: Layer, tarSplit?: string): void {
+  async writeLayer(layer: Layer, tarSplit?: string): Promise<void> {
     const files: Record<string, string | MovedFile> = {
       diff: layer.diffId,
       size: String(layer.size),
@@ -92,18 +92,18 @@ export class LayerRecords {
     };
     if (layer.parent !== undefined) files.parent = layer.parent;
     if (tarSplit !== undefined) files[TAR_SPLIT_FILE] = { moveFrom: tarSplit };
-    writeDirectoryAtomically(this.tmpDir, this.layerDir(layer.chainId), files);
+    await writeDirectoryAtomically(this.tmpDir, this.layerDir(layer.chainId), files);
   }
 
   removeLayer(chainId: Digest): void {
     removeDirectoryAtomically(this.tmpDir, this.layerDir(chainId));
   }
 
-  writeMount(rw: RWLayer): void {
+  async writeMount(rw: RWLayer): Promise<void> {
     const files: Record<string, string> = { 'mount-id': rw.mountId };
     if (rw.initId !== undefined) files['init-id'] = rw.initId;
     if (rw.parent !== undefined) files.parent = rw.parent;
-    writeDirectoryAtomically(this.tmpDir, this.mountDir(rw.name), files);
+    await writeDirectoryAtomically(this.tmpDir, this.mountDir(rw.name), files);
   }
 
   removeMount(name: string): void {

@@ -30,7 +30,13 @@ import {
 import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../../errors/index.js';
 import { hasErrnoCode, mount, umount2 } from '../../sys/index.js';
-import { fsyncPath, isMountPoint, mountPointsUnder, readTextSyncOrUndefined } from '../durable-fs.js';
+import {
+  fsyncPath,
+  fsyncPathAsync,
+  isMountPoint,
+  mountPointsUnder,
+  readTextSyncOrUndefined,
+} from '../durable-fs.js';
 import type { CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
 import {
   DIFF_DIR,
@@ -106,7 +112,7 @@ export class Overlay2Driver implements GraphDriver {
     }
     // The link is made after the rename, so it never points at a temporary name.
     symlinkSync(`../${id}/${DIFF_DIR}`, join(this.home, LINK_DIR, short));
-    fsyncPath(this.home);
+    await fsyncPathAsync(this.home); // off the main thread: other layers extract meanwhile
   }
 
   /** The `lower` content of a layer whose parent is `parent`: the parent's link, then its lowers. */

@@ -13,13 +13,13 @@ import { parseArgs } from 'node:util';
 import { apiVersion } from './cases/api-version.js';
 import { daemonStart } from './cases/daemon-start.js';
 import { loadCases } from './cases/load-images.js';
-import { pullLayers } from './cases/pull-layers.js';
+import { pullCases } from './cases/pull-images.js';
 import type { BenchCase } from './harness/bench-case.js';
 import { dockerdAvailable } from './harness/engines.js';
 import { createLoopExt4 } from './harness/loop-fs.js';
 import { formatResult, saveResult } from './harness/report.js';
 
-const CASES: BenchCase[] = [daemonStart, apiVersion, pullLayers, ...loadCases];
+const CASES: BenchCase[] = [daemonStart, apiVersion, ...pullCases, ...loadCases];
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
 
 function installDocker(): void {

@@ -43,6 +43,8 @@ export async function startEngine(
   name: EngineName,
   dir: string,
   extraArgs: string[] = [],
+  /** daemon.json for both engines (e.g. the same registry-mirrors). */
+  config: Record<string, unknown> = {},
 ): Promise<RunningEngine> {
   const dataRoot = join(dir, 'data');
   const execRoot = join(dir, 'exec');
@@ -50,7 +52,7 @@ export async function startEngine(
   mkdirSync(execRoot, { recursive: true });
   const socketPath = join(execRoot, `${name}.sock`);
   const configFile = join(dir, 'daemon.json');
-  writeFileSync(configFile, '{}\n');
+  writeFileSync(configFile, `${JSON.stringify(config)}\n`);
   const logFile = join(dir, `${name}.log`);
   const failed = (why: string) =>
     new Error(
@@ -68,6 +70,8 @@ export async function startEngine(
           join(execRoot, 'docker.pid'),
           '--bridge=none',
           '--iptables=false',
+          '--config-file',
+          configFile,
           ...extraArgs,
         ];
   const logFd = openSync(logFile, 'a');

@@ -31,9 +31,11 @@ import {
 } from './config/index.js';
 import { DataRootLock } from './data-root-lock.js';
 import { DiskUsageService } from './disk-usage-service.js';
+import { DistributionService } from './distribution-service.js';
 import { loadOrCreateDaemonId } from './daemon-id.js';
 import { EventsService } from './events-service.js';
 import { hostname } from './host-facts.js';
+import { RegistryService } from './registry-service.js';
 import { ImageService } from './image-service.js';
 import { groupId, parseHost, type ListenAddress } from './hosts.js';
 import { SystemService } from './system-service.js';
@@ -62,6 +64,8 @@ export class Daemon {
   private stopping: Promise<void> | undefined;
   private daemonId = '';
   private containerdProcess: ContainerdProcess | undefined;
+  private registry: RegistryService | undefined;
+  private distribution: DistributionService | undefined;
   readonly events = new EventsService();
 
   private constructor(private readonly options: DaemonOptions) {
@@ -118,6 +122,21 @@ export class Daemon {
       events: this.events,
       logger: logger.with({ module: 'image' }),
     });
+    const registry = new RegistryService({
+      config,
+      logger: logger.with({ module: 'registry' }),
+      userAgent: `lading/${build.version}`,
+    });
+    this.registry = registry;
+    this.cleanups.push(() => registry.close());
+    this.distribution = await DistributionService.open({
+      images,
+      registry,
+      events: this.events,
+      logger: logger.with({ module: 'distribution' }),
+      maxConcurrentDownloads: config.maxConcurrentDownloads,
+      maxConcurrentUploads: config.maxConcurrentUploads,
+    });
     const diskUsage = new DiskUsageService(imageService);
     const api = createApiServer({
       backends: {
@@ -126,6 +145,7 @@ export class Daemon {
         images: imageService,
         systemDf: diskUsage,
         systemCheck: diskUsage,
+        distribution: this.distribution,
       },
       logger: logger.with({ module: 'api' }),
       serverName: `lading/${build.version}`,
@@ -257,6 +277,11 @@ export class Daemon {
     }
     this.config = result.config;
     logger.level = effectiveLogLevel(this.config);
+    this.registry?.reconfigure(this.config);
+    this.distribution?.setLimits({
+      downloads: this.config.maxConcurrentDownloads,
+      uploads: this.config.maxConcurrentUploads,
+    });
     for (const key of result.needsRestart) {
       logger.warn(`"${key}" changed in daemon.json but only takes effect after a restart of ladingd`);
     }
@@ -266,7 +291,13 @@ export class Daemon {
     for (const key of RELOADABLE_KEYS) {
       const value = source[key];
       attributes[key] =
-        value === undefined ? '' : Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
+        value === undefined
+          ? ''
+          : Array.isArray(value)
+            ? `[${value.join(' ')}]`
+            : typeof value === 'object' && value !== null
+              ? JSON.stringify(value) // the map form of registry-mirrors
+              : String(value);
     }
     this.events.publish({ type: 'daemon', action: 'reload', actorId: this.daemonId, attributes });
   }

@@ -4,7 +4,7 @@ import { UnavailableError } from '../errors/index.js';
 import type { ContainerdClient } from '../runtime/containerd-client.js';
 import { resolveConfig } from './config/index.js';
 import { goArch } from './host-facts.js';
-import { SystemService } from './system-service.js';
+import { registryConfig, SystemService } from './system-service.js';
 
 function fakeContainerd(): ContainerdClient & { up: boolean } {
   return {
@@ -77,7 +77,8 @@ describe('system service', () => {
     assert.equal(info.ServerVersion, '0.1.0');
     assert.equal(info.Driver, 'overlay2');
     assert.equal(info.DriverStatus[0]![0], 'Backing Filesystem');
-    assert.deepEqual(info.RegistryConfig.Mirrors, ['http://127.0.0.1:5000']);
+    assert.deepEqual(info.RegistryConfig.Mirrors, ['http://127.0.0.1:5000/']);
+    assert.deepEqual(info.RegistryConfig.RegistryMirrors, { 'docker.io': ['http://127.0.0.1:5000/'] });
     assert.equal(info.RegistryConfig.IndexConfigs['myreg:5000']?.Secure, false);
     assert.ok(info.RegistryConfig.InsecureRegistryCIDRs.includes('10.0.0.0/8'));
     assert.deepEqual(info.Labels, ['a=b']);
@@ -88,5 +89,28 @@ describe('system service', () => {
     assert.ok(info.MemTotal > 0);
     assert.match(info.CgroupVersion, /^[12]$/);
     assert.deepEqual(info.Warnings, []);
+  });
+
+  it('shows the map form of registry-mirrors per registry', () => {
+    const config = resolveConfig({
+      'registry-mirrors': {
+        'docker.io': ['http://m1'],
+        'ghcr.io': ['https://m2/ghcr/'],
+        '127.0.0.1:5000': ['http://m3'],
+      },
+      'registry-mirror-only': ['ghcr.io'],
+      'insecure-registries': ['10.1.0.0/16'],
+    });
+    const reg = registryConfig(config);
+    assert.deepEqual(reg.Mirrors, ['http://m1/']);
+    assert.deepEqual(reg.IndexConfigs['ghcr.io'], {
+      Name: 'ghcr.io',
+      Mirrors: ['https://m2/ghcr/'],
+      Secure: true,
+      Official: false,
+    });
+    assert.equal(reg.IndexConfigs['127.0.0.1:5000']?.Secure, false);
+    assert.deepEqual(reg.RegistryMirrorOnly, ['ghcr.io']);
+    assert.deepEqual(reg.InsecureRegistryCIDRs, ['127.0.0.0/8', '::1/128', '10.1.0.0/16']);
   });
 });

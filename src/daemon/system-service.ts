@@ -42,24 +42,56 @@ function isCidr(value: string): boolean {
   return /^[0-9a-fA-F:.]+\/\d+$/.test(value);
 }
 
+/** Mirrors as Docker lists them in /info: with one trailing slash. */
+function shownMirror(url: string): string {
+  return url.replace(/\/+$/, '') + '/';
+}
+
+/** Loopback registries are plain HTTP without being listed, as with Docker. */
+function isLoopbackRegistry(registry: string): boolean {
+  const host = registry.startsWith('[') ? registry.slice(1, registry.indexOf(']')) : registry.split(':')[0];
+  return host === 'localhost' || host === '::1' || /^127\./.test(host ?? '');
+}
+
 export function registryConfig(
-  config: Pick<DaemonConfig, 'registryMirrors' | 'insecureRegistries'>,
+  config: Pick<
+    DaemonConfig,
+    'registryMirrors' | 'mirrorsByRegistry' | 'registryMirrorOnly' | 'insecureRegistries'
+  >,
 ): RegistryConfig {
+  const dockerHubMirrors = config.registryMirrors.map(shownMirror);
   const indexConfigs: RegistryConfig['IndexConfigs'] = {
-    'docker.io': { Name: 'docker.io', Mirrors: config.registryMirrors, Secure: true, Official: true },
+    'docker.io': { Name: 'docker.io', Mirrors: dockerHubMirrors, Secure: true, Official: true },
   };
-  // Loopback registries are plain HTTP without being listed, as with Docker.
   const cidrs = ['127.0.0.0/8', '::1/128'];
+  const insecureHosts = new Set<string>();
   for (const entry of config.insecureRegistries) {
     if (isCidr(entry)) cidrs.push(entry);
-    else indexConfigs[entry] = { Name: entry, Mirrors: [], Secure: false, Official: false };
+    else insecureHosts.add(entry);
+  }
+  for (const entry of insecureHosts) {
+    indexConfigs[entry] = { Name: entry, Mirrors: [], Secure: false, Official: false };
+  }
+  // Beyond Docker: mirrors of other registries show in their own index config.
+  const byRegistry: Record<string, string[]> = {};
+  for (const [registry, mirrors] of Object.entries(config.mirrorsByRegistry)) {
+    byRegistry[registry] = mirrors.map(shownMirror);
+    if (registry === 'docker.io') continue;
+    indexConfigs[registry] = {
+      Name: registry,
+      Mirrors: byRegistry[registry],
+      Secure: !insecureHosts.has(registry) && !isLoopbackRegistry(registry),
+      Official: false,
+    };
   }
   return {
     AllowNondistributableArtifactsCIDRs: null,
     AllowNondistributableArtifactsHostnames: null,
     InsecureRegistryCIDRs: cidrs,
     IndexConfigs: indexConfigs,
-    Mirrors: config.registryMirrors,
+    Mirrors: dockerHubMirrors,
+    RegistryMirrors: byRegistry,
+    RegistryMirrorOnly: [...config.registryMirrorOnly],
   };
 }
 

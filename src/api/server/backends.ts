@@ -5,6 +5,8 @@
  */
 import type { Readable } from 'node:stream';
 import type {
+  AuthConfig,
+  AuthResponse,
   EventMessage,
   ImageDeleteResponseItem,
   ImageHistoryItem,
@@ -54,6 +56,8 @@ export interface Backends {
   images?: ImagesBackend;
   systemDf?: SystemDfBackend;
   systemCheck?: SystemCheckBackend;
+  /** Pull, push and login; without it /images/create?fromImage= answers 501. */
+  distribution?: DistributionBackend;
 }
 
 /** A line for a JSON progress stream (load, import); see stream/json-progress.ts. */
@@ -111,4 +115,38 @@ export interface SystemDfBackend {
 /** POST /lading/system/check: lading's own store verification (`lading system check`). */
 export interface SystemCheckBackend {
   check(options: { repair: boolean }): Promise<SystemCheckResponse>;
+}
+
+/** POST /images/create?fromImage= */
+export interface PullRequest {
+  /** As sent: `busybox`, `127.0.0.1:5000/a/b`, possibly with `:tag` or `@digest`. */
+  fromImage: string;
+  /** `tag=`: a tag or a digest; empty with `docker pull -a` (all tags). */
+  tag: string;
+  /** `platform=` as sent (`os[/arch[/variant]]`), empty for the default. */
+  platform: string;
+  /** Decoded X-Registry-Auth; undefined when absent or undecodable (anonymous, as moby). */
+  auth: AuthConfig | undefined;
+  signal: AbortSignal;
+}
+
+/** POST /images/{name}/push */
+export interface PushRequest {
+  name: string;
+  /** `tag=`; empty pushes every tag of the repository (`docker push -a`). */
+  tag: string;
+  auth: AuthConfig | undefined;
+  signal: AbortSignal;
+}
+
+/**
+ * Registry transfers. Errors thrown before the first progress message become the HTTP
+ * status (a missing manifest is a 404 before any output, as with dockerd); after that they
+ * travel in the stream.
+ */
+export interface DistributionBackend {
+  pull(request: PullRequest, progress: ProgressSink): Promise<void>;
+  push(request: PushRequest, progress: ProgressSink): Promise<void>;
+  /** POST /auth: checks the credentials against the registry. */
+  login(auth: AuthConfig, signal: AbortSignal): Promise<AuthResponse>;
 }

@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './errors.js';
 export * from './stdcopy.js';
 export * from './images.js';
+export * from './registry.js';

@@ -5,6 +5,10 @@ export interface RegistryConfig {
   InsecureRegistryCIDRs: string[];
   IndexConfigs: Record<string, { Name: string; Mirrors: string[]; Secure: boolean; Official: boolean }>;
   Mirrors: string[];
+  /** lading: mirrors of every registry (daemon.json's map form), docker.io included. */
+  RegistryMirrors?: Record<string, string[]>;
+  /** lading: registries pulled through their mirrors only (daemon.json "registry-mirror-only"). */
+  RegistryMirrorOnly?: string[];
 }
 
 export interface InfoResponse {

@@ -119,4 +119,72 @@ describe('daemon.json', () => {
     assert.equal(result.config.dataRoot, '/a');
     assert.deepEqual(result.config.labels, ['x=y']);
   });
+
+  it('reads registry-mirrors as Docker’s list (docker.io) or as a map for any registry, with path prefixes', async () => {
+    const list = await loadConfig({
+      configFile: await file('mirror-list.json', { 'registry-mirrors': ['http://127.0.0.1:5001/cache'] }),
+    });
+    assert.deepEqual(list.registryMirrors, ['http://127.0.0.1:5001/cache']);
+    assert.deepEqual(list.mirrorsByRegistry, { 'docker.io': ['http://127.0.0.1:5001/cache'] });
+    const map = await loadConfig({
+      configFile: await file('mirror-map.json', {
+        'registry-mirrors': {
+          'index.docker.io': ['https://m.example/dockerhub'],
+          'ghcr.io': ['https://m.example/ghcr'],
+          '127.0.0.1:5000': ['http://127.0.0.1:5001'],
+        },
+        'registry-mirror-only': ['ghcr.io'],
+        'insecure-registries': ['10.0.0.0/8', 'myreg:5000'],
+      }),
+    });
+    assert.deepEqual(map.registryMirrors, ['https://m.example/dockerhub']);
+    assert.deepEqual(map.mirrorsByRegistry, {
+      'docker.io': ['https://m.example/dockerhub'],
+      'ghcr.io': ['https://m.example/ghcr'],
+      '127.0.0.1:5000': ['http://127.0.0.1:5001'],
+    });
+    assert.deepEqual(map.registryMirrorOnly, ['ghcr.io']);
+  });
+
+  it('rejects bad registry settings, naming the key', async () => {
+    const bad = async (name: string, content: unknown, message: RegExp) =>
+      assert.rejects(loadConfig({ configFile: await file(name, content) }), { message });
+    await bad(
+      'm1.json',
+      { 'registry-mirrors': { 'ghcr.io': ['ftp://x'] } },
+      /"registry-mirrors\.ghcr\.io\[0\]": must be an http/,
+    );
+    await bad(
+      'm2.json',
+      { 'registry-mirrors': ['http://u:p@m.example'] },
+      /"registry-mirrors\[0\]": must be an http/,
+    );
+    await bad('m3.json', { 'registry-mirrors': { 'not a host': ['http://m'] } }, /must be a registry host/);
+    await bad(
+      'm4.json',
+      { 'registry-mirrors': 'http://m' },
+      /"registry-mirrors": must be an array of URLs, or an object/,
+    );
+    await bad(
+      'm5.json',
+      { 'registry-mirror-only': ['docker.io'] },
+      /"registry-mirror-only" names docker.io, which has no mirror in "registry-mirrors"/,
+    );
+    await bad(
+      'i1.json',
+      { 'insecure-registries': ['http://myreg:5000'] },
+      /"insecure-registries\[0\]": must be host\[:port\] or a CIDR/,
+    );
+  });
+
+  it('reloads mirrors and mirror-only', () => {
+    const current = resolveConfig({ 'registry-mirrors': ['http://a'] });
+    const result = applyReload(current, {
+      'registry-mirrors': { 'docker.io': ['http://b'], 'ghcr.io': ['http://c'] },
+      'registry-mirror-only': ['ghcr.io'],
+    });
+    assert.deepEqual(result.applied.sort(), ['registry-mirror-only', 'registry-mirrors']);
+    assert.deepEqual(result.config.mirrorsByRegistry, { 'docker.io': ['http://b'], 'ghcr.io': ['http://c'] });
+    assert.deepEqual(result.config.registryMirrorOnly, ['ghcr.io']);
+  });
 });

@@ -3,6 +3,7 @@
  * over the file. Only the composition root sees daemon.json keys; services get this shape
  * (or narrower options objects made from it).
  */
+import { InvalidArgumentError } from '../../errors/index.js';
 import type { LogLevel } from '../../log/index.js';
 import {
   DEFAULT_CONTAINERD_NAMESPACE,
@@ -30,7 +31,12 @@ export interface DaemonConfig {
   hosts: string[];
   logLevel: LogLevel;
   debug: boolean;
+  /** Mirrors of docker.io (Docker's `registry-mirrors` list, and `Mirrors` in /info). */
   registryMirrors: string[];
+  /** Mirrors of every registry, docker.io included: either form of `registry-mirrors`. */
+  mirrorsByRegistry: Record<string, string[]>;
+  /** `registry-mirror-only`: registries pulled through their mirrors only, never the upstream. */
+  registryMirrorOnly: string[];
   insecureRegistries: string[];
   storageDriver: 'overlay2' | 'vfs';
   bip?: string;
@@ -57,8 +63,41 @@ export function effectiveLogLevel(config: Pick<DaemonConfig, 'debug' | 'logLevel
   return config.debug ? 'debug' : config.logLevel;
 }
 
+/** Every spelling of Docker Hub is docker.io, as in references. */
+const DOCKER_HUB_ALIASES = new Set(['index.docker.io', 'registry-1.docker.io']);
+
+function canonicalRegistryName(registry: string): string {
+  return DOCKER_HUB_ALIASES.has(registry) ? 'docker.io' : registry;
+}
+
+/** Both forms of `registry-mirrors` as one map; the list form means docker.io. */
+export function mirrorsByRegistry(value: DaemonConfigFile['registry-mirrors']): Record<string, string[]> {
+  if (value === undefined) return {};
+  if (Array.isArray(value)) return value.length > 0 ? { 'docker.io': [...value] } : {};
+  const out: Record<string, string[]> = {};
+  for (const [registry, mirrors] of Object.entries(value)) {
+    const name = canonicalRegistryName(registry);
+    out[name] = [...(out[name] ?? []), ...mirrors];
+  }
+  return out;
+}
+
+/** A mirror-only registry without a mirror could never be pulled from: refused up front. */
+function checkMirrorOnly(only: readonly string[], mirrors: Record<string, string[]>): string[] {
+  const names = [...new Set(only.map(canonicalRegistryName))];
+  for (const name of names) {
+    if ((mirrors[name] ?? []).length === 0) {
+      throw new InvalidArgumentError(
+        `"registry-mirror-only" names ${name}, which has no mirror in "registry-mirrors"`,
+      );
+    }
+  }
+  return names;
+}
+
 export function resolveConfig(merged: DaemonConfigFile, configFile?: string): DaemonConfig {
   const tlsverify = merged.tlsverify ?? false;
+  const mirrors = mirrorsByRegistry(merged['registry-mirrors']);
   return {
     ...(configFile !== undefined && { configFile }),
     dataRoot: merged['data-root'] ?? DEFAULT_DATA_ROOT,
@@ -66,7 +105,9 @@ export function resolveConfig(merged: DaemonConfigFile, configFile?: string): Da
     hosts: merged.hosts && merged.hosts.length > 0 ? merged.hosts : [DEFAULT_HOST],
     logLevel: merged['log-level'] ?? 'info',
     debug: merged.debug ?? false,
-    registryMirrors: merged['registry-mirrors'] ?? [],
+    registryMirrors: mirrors['docker.io'] ?? [],
+    mirrorsByRegistry: mirrors,
+    registryMirrorOnly: checkMirrorOnly(merged['registry-mirror-only'] ?? [], mirrors),
     insecureRegistries: merged['insecure-registries'] ?? [],
     storageDriver: merged['storage-driver'] ?? 'overlay2',
     ...(merged.bip !== undefined && { bip: merged.bip }),

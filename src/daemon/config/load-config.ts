@@ -101,5 +101,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Daemo
   const path = options.configFile ?? DEFAULT_CONFIG_FILE;
   const file = await readConfigFile(path, options.configFile === undefined);
   const merged = mergeConfig(file ?? {}, flags);
-  return resolveConfig(merged, file !== undefined ? path : undefined);
+  try {
+    return resolveConfig(merged, file !== undefined ? path : undefined);
+  } catch (err) {
+    // Settings that are fine alone but not together (a mirror-only registry without mirrors).
+    throw new ConfigError(`invalid daemon.json ${path}: ${messageOf(err)}`, { cause: err });
+  }
 }

@@ -14,6 +14,7 @@ export const RELOADABLE_KEYS: readonly DaemonConfigKey[] = [
   'debug',
   'labels',
   'registry-mirrors',
+  'registry-mirror-only',
   'insecure-registries',
   'max-concurrent-downloads',
   'max-concurrent-uploads',

@@ -19,17 +19,61 @@ const positiveInt = () =>
     .int({ error: 'must be a whole number' })
     .min(1, { error: 'must be at least 1' });
 
+/** A mirror: http(s) URL, optionally with a path prefix; no query, fragment or credentials (as Docker). */
 const registryMirror = str().refine(
   (url) => {
     try {
       const parsed = new URL(url);
-      return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.host !== '';
+      return (
+        (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+        parsed.host !== '' &&
+        parsed.search === '' &&
+        parsed.hash === '' &&
+        parsed.username === '' &&
+        parsed.password === ''
+      );
     } catch {
       return false;
     }
   },
-  { error: 'must be an http:// or https:// URL' },
+  { error: 'must be an http:// or https:// URL (a path prefix is fine; no query, fragment or credentials)' },
 );
+
+/** A registry as references spell it: `docker.io`, `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`. */
+const registryHost =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+
+const mirrorList = () => z.array(registryMirror, { error: 'must be an array of URLs' });
+
+/**
+ * Docker's list form (mirrors of docker.io), or lading's map form: registry → mirrors, for
+ * any registry (moby#18818), e.g. {"docker.io": [...], "ghcr.io": [...]}.
+ */
+const registryMirrors = z.union(
+  [
+    mirrorList(),
+    z
+      .record(str(), mirrorList(), { error: 'must be an object of registry → array of URLs' })
+      // Keys checked here rather than by the record, so the message names the bad key.
+      .superRefine((mirrors, ctx) => {
+        for (const registry of Object.keys(mirrors)) {
+          if (!registryHost.test(registry)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [registry],
+              message: 'must be a registry host[:port] like docker.io or 127.0.0.1:5000',
+            });
+          }
+        }
+      }),
+  ],
+  { error: 'must be an array of URLs, or an object of registry → array of URLs' },
+);
+
+/** host[:port] or a CIDR; Docker refuses a scheme here. */
+const insecureRegistry = str().refine((value) => !value.includes('://'), {
+  error: "must be host[:port] or a CIDR, without '://'",
+});
 
 const cidr4 = str().refine(
   (value) => {
@@ -57,8 +101,14 @@ export const daemonConfigFileSchema = z
       hosts: strList().optional(),
       'log-level': z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
       debug: bool().optional(),
-      'registry-mirrors': z.array(registryMirror, { error: 'must be an array of URLs' }).optional(),
-      'insecure-registries': strList().optional(),
+      'registry-mirrors': registryMirrors.optional(),
+      /** Registries whose pulls may only use their mirrors, never the upstream (audited sites). */
+      'registry-mirror-only': z
+        .array(str().regex(registryHost, { error: 'must be a registry host[:port] like docker.io' }), {
+          error: 'must be an array of registries',
+        })
+        .optional(),
+      'insecure-registries': z.array(insecureRegistry, { error: 'must be an array of strings' }).optional(),
       'storage-driver': z.enum(['overlay2', 'vfs'], { error: 'must be one of overlay2, vfs' }).optional(),
       bip: cidr4.optional(),
       labels: z

@@ -1,10 +1,13 @@
 import type { Backends } from '../backends.js';
 import type { RouteDefinition } from '../handler-context.js';
+import { distributionRoutes, pullHandler } from './distribution.js';
 import { eventsRoutes } from './events.js';
 import { imagesRoutes } from './images.js';
 import { systemCheckRoutes, systemDfRoutes } from './system-df.js';
 import { systemRoutes } from './system.js';
 
+export { distributionRoutes, pullHandler } from './distribution.js';
+export { decodeRegistryAuthHeader, parseAuthConfig } from './registry-auth.js';
 export { eventsRoutes } from './events.js';
 export { imagesRoutes, type ImagesRouteOptions } from './images.js';
 export { systemCheckRoutes, systemDfRoutes } from './system-df.js';
@@ -15,7 +18,13 @@ export function allRoutes(backends: Backends): RouteDefinition[] {
   return [
     ...systemRoutes(backends.system),
     ...eventsRoutes(backends.events),
-    ...(backends.images ? imagesRoutes(backends.images) : []),
+    ...(backends.images
+      ? imagesRoutes(
+          backends.images,
+          backends.distribution ? { pull: pullHandler(backends.distribution) } : {},
+        )
+      : []),
+    ...(backends.distribution ? distributionRoutes(backends.distribution) : []),
     ...(backends.systemDf ? systemDfRoutes(backends.systemDf) : []),
     ...(backends.systemCheck ? systemCheckRoutes(backends.systemCheck) : []),
   ];

@@ -15,19 +15,12 @@ import { NotFoundError, SystemError } from '../errors/index.js';
 import type { Image, ImageStore } from '../image/index.js';
 import type { ChainId, DiffId } from '../layer/index.js';
 import type { Logger } from '../log/index.js';
+import { MediaType } from '../oci/index.js';
 import type { RepositoryClient } from '../registry/client/registry-client.js';
 import type { BlobSource, BlobSources } from './blob-sources.js';
 import { throttled, type ProgressSink } from './progress.js';
 import type { Semaphore } from './semaphore.js';
-import {
-  DOCKER_CONFIG_TYPE,
-  DOCKER_LAYER_GZIP_TYPE,
-  DOCKER_MANIFEST_TYPE,
-  OCI_LAYER_GZIP_TYPE,
-  shortDigest,
-  type Digest,
-  type RemoteImage,
-} from './types.js';
+import { shortDigest, type Digest, type RemoteImage } from './types.js';
 
 export interface PushTarget {
   tag: string;
@@ -57,7 +50,7 @@ interface LayerBlob {
 }
 
 /** Blobs compressed this way can stand in a Docker schema 2 manifest as they are. */
-const GZIP_TYPES = new Set([DOCKER_LAYER_GZIP_TYPE, OCI_LAYER_GZIP_TYPE]);
+const GZIP_TYPES = new Set<string>([MediaType.DockerLayerGzip, MediaType.OciLayerGzip]);
 /** Other repositories offered to the token service for mounting (each costs scope text). */
 const MAX_MOUNT_CANDIDATES = 8;
 
@@ -138,16 +131,16 @@ export class Pusher {
     }
     const manifest = {
       schemaVersion: 2,
-      mediaType: DOCKER_MANIFEST_TYPE,
-      config: { mediaType: DOCKER_CONFIG_TYPE, size: local.configBytes.length, digest: local.id },
+      mediaType: MediaType.DockerManifest,
+      config: { mediaType: MediaType.DockerConfig, size: local.configBytes.length, digest: local.id },
       layers: diffIds.map((_, i) => {
         const blob = layerBlobs.get(i)!;
-        return { mediaType: DOCKER_LAYER_GZIP_TYPE, size: blob.size, digest: blob.digest };
+        return { mediaType: MediaType.DockerLayerGzip, size: blob.size, digest: blob.digest };
       }),
     };
     // dockerd (distribution's schema2) indents with three spaces; keep its bytes' shape.
     const bytes = Buffer.from(JSON.stringify(manifest, null, 3));
-    const pushed = await client.putManifest(target.tag, bytes, DOCKER_MANIFEST_TYPE, { signal });
+    const pushed = await client.putManifest(target.tag, bytes, MediaType.DockerManifest, { signal });
     progress({ status: `${target.tag}: digest: ${pushed.digest} size: ${pushed.size}` });
     progress({ progressDetail: {}, aux: { Tag: target.tag, Digest: pushed.digest, Size: pushed.size } });
     this.options.logger.info('pushed image', {
@@ -172,7 +165,7 @@ export class Pusher {
       const record = (blob: LayerBlob): Promise<void> =>
         sources.add(diffId, {
           ...blob,
-          mediaType: DOCKER_LAYER_GZIP_TYPE,
+          mediaType: MediaType.DockerLayerGzip,
           registry: image.registry,
           repository: image.repository,
         });

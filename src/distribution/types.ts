@@ -1,22 +1,14 @@
-/**
- * The document types pull and push handle, taken from the registry client's contract: the
- * module rules let distribution/ import registry/client, image and layer, not oci/ itself,
- * and these are exactly the shapes the client hands over.
- */
-import type { FetchedManifest, RepositoryClient } from '../registry/client/registry-client.js';
+/** The document types pull and push handle (oci's), and the names of a remote image. */
+import type { Digest } from '../oci/index.js';
 
-export type Digest = FetchedManifest['digest'];
-export type ManifestDocument = FetchedManifest['document'];
-export type ImageManifest = Extract<ManifestDocument, { kind: 'manifest' }>['manifest'];
-export type ImageIndex = Extract<ManifestDocument, { kind: 'index' }>['index'];
-export type Descriptor = Parameters<RepositoryClient['openBlob']>[0];
-export type Platform = NonNullable<Descriptor['platform']>;
-
-/** The media types push writes (Docker v2 schema 2, as dockerd pushes). */
-export const DOCKER_MANIFEST_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
-export const DOCKER_CONFIG_TYPE = 'application/vnd.docker.container.image.v1+json';
-export const DOCKER_LAYER_GZIP_TYPE = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-export const OCI_LAYER_GZIP_TYPE = 'application/vnd.oci.image.layer.v1.tar+gzip';
+export type {
+  Descriptor,
+  Digest,
+  ImageIndex,
+  ImageManifest,
+  ManifestDocument,
+  Platform,
+} from '../oci/index.js';
 
 /** A normalised image reference, split the way the registry client wants it. */
 export interface RemoteImage {

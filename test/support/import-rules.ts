@@ -21,7 +21,7 @@ export const IMPORT_RULES: Record<string, readonly string[] | 'anything'> = {
   image: ['oci', 'content', 'layer', 'archive'],
   'registry/client': ['oci', 'reference', 'content'],
   'registry/server': ['oci', 'content', 'registry/client'],
-  distribution: ['registry/client', 'image', 'layer'],
+  distribution: ['oci', 'registry/client', 'image', 'layer'],
   runtime: ['oci', 'errors'],
   network: ['errors', 'sys'],
   container: ['runtime', 'layer', 'image', 'network'],

@@ -12,3 +12,6 @@ export { DEFAULT_HOST, parseHost, resolveHost, type EngineEndpoint } from './hos
 export { StatusError, EXIT_BAD_FORMAT, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 export type { CliIO, CliContext } from './context.js';
 export * from './format/index.js';
+export { pullImage, pullMissingImage, type PullImageOptions } from './commands/pull.js';
+export { pushImage, type PushImageOptions, type PushResult } from './commands/push.js';
+export { registryAuthFor, credentialStore } from './credentials/index.js';

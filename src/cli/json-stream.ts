@@ -1,8 +1,9 @@
 /**
  * Renders a JSON progress stream (load, import, and later pull/push) as docker's jsonmessage
  * does: `{"stream": …}` text as is, `{"status": …, "id": …}` as `id: status` lines, progress
- * bars redrawn in place on a terminal and left out otherwise, `aux` messages skipped, and the
- * first `errorDetail` ending the command with its message.
+ * bars redrawn in place on a terminal and left out otherwise, `aux` messages handed to the
+ * caller (push's `{Tag, Digest, Size}`, build's image ID) instead of printed, and the first
+ * `errorDetail` ending the command with its message.
  */
 
 import { lines } from './engine-client.js';
@@ -111,6 +112,11 @@ function display(jm: JsonMessage, out: Output, terminal: boolean, width: number)
   out.write(text);
 }
 
+export interface DisplayOptions {
+  /** Receives each message's `aux` payload; such messages are never printed. */
+  onAux?: (aux: unknown) => void;
+}
+
 /**
  * Reads the stream to its end, rendering each message. `out.isTTY` chooses the terminal form;
  * `columns` (set on a real terminal) sizes the progress bar.
@@ -118,13 +124,17 @@ function display(jm: JsonMessage, out: Output, terminal: boolean, width: number)
 export async function displayJsonMessages(
   body: AsyncIterable<Buffer | string>,
   out: Output & { columns?: number },
+  options: DisplayOptions = {},
 ): Promise<void> {
   const terminal = out.isTTY === true;
   const width = out.columns ?? 200;
   const ids = new Map<string, number>();
   for await (const line of lines(body)) {
     const jm = JSON.parse(line) as JsonMessage;
-    if (jm.aux !== undefined && jm.aux !== null) continue;
+    if (jm.aux !== undefined && jm.aux !== null) {
+      options.onAux?.(jm.aux);
+      continue;
+    }
     let diff = 0;
     if (jm.id && (jm.progressDetail || jm.progress)) {
       let at = ids.get(jm.id);

@@ -10,6 +10,11 @@ import type { Input, Output } from './context.js';
 /** Reads up to the first newline (or the end of input); undefined if the input is at its end. */
 export function readLine(input: Input, signal?: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
+    // A stream can end while nobody listens (the last chunk was taken by an earlier read).
+    if ((input as { readableEnded?: boolean }).readableEnded === true) {
+      resolve(undefined);
+      return;
+    }
     let text = '';
     let settled = false;
     const finish = (value: string | undefined, err?: unknown): void => {
@@ -26,7 +31,11 @@ export function readLine(input: Input, signal?: AbortSignal): Promise<string | u
     const onData = (chunk: Buffer | string): void => {
       text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
       const nl = text.indexOf('\n');
-      if (nl !== -1) finish(text.slice(0, nl).replace(/\r$/, ''));
+      if (nl === -1) return;
+      // What follows the line belongs to the next read (login reads a user, then a password).
+      const rest = text.slice(nl + 1);
+      finish(text.slice(0, nl).replace(/\r$/, ''));
+      if (rest !== '') input.unshift(Buffer.from(rest, 'utf8'));
     };
     const onEnd = (): void => finish(text === '' ? undefined : text);
     const onError = (err: unknown): void => finish(undefined, err);

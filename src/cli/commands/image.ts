@@ -8,6 +8,8 @@ import { imagePruneCommand } from './image-prune.js';
 import { imagesCommand } from './images.js';
 import { importCommand } from './import.js';
 import { loadCommand } from './load.js';
+import { pullCommand } from './pull.js';
+import { pushCommand } from './push.js';
 import { rmiCommand } from './rmi.js';
 import { saveCommand } from './save.js';
 import { tagCommand } from './tag.js';
@@ -20,6 +22,8 @@ export function imageGroup(ctx: CliContext): CommandGroup {
     loadCommand(ctx),
     imagesCommand(ctx, 'ls'),
     imagePruneCommand(ctx),
+    pullCommand(ctx),
+    pushCommand(ctx),
     rmiCommand(ctx, 'rm'),
     saveCommand(ctx),
     tagCommand(ctx),

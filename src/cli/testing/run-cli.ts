@@ -16,12 +16,17 @@ export interface RunOptions {
   /** Text or bytes piped to stdin (default: empty, at its end). */
   stdin?: string | Buffer | Input;
   stdoutTTY?: boolean;
+  /** The terminal width stdout reports (with stdoutTTY). */
+  columns?: number;
   stdinTTY?: boolean;
   signal?: AbortSignal;
 }
 
 export async function runLading(args: string[], opts: RunOptions = {}): Promise<CliResult> {
-  const stdout = memoryOutput(opts.stdoutTTY === true);
+  const stdout = Object.assign(
+    memoryOutput(opts.stdoutTTY === true),
+    opts.columns === undefined ? {} : { columns: opts.columns },
+  );
   const stderr = memoryOutput();
   let stdin: Input;
   if (opts.stdin === undefined || typeof opts.stdin === 'string' || Buffer.isBuffer(opts.stdin)) {

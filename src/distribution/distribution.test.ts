@@ -310,6 +310,46 @@ describe('distribution: pull and push', { timeout: 240_000 }, () => {
     assert.deepEqual(leftovers, [], `left in ${driverDir}`);
   });
 
+  it('starts a layer again when its bytes fail verification once (hostile-input row 18), committing only good bytes', async () => {
+    const s = await stores('retry');
+    const flaky = app.layers[2]!.descriptor.digest;
+    proxy.setFaults([
+      {
+        method: 'GET',
+        path: new RegExp(`/blobs/${flaky}$`),
+        times: 1,
+        fault: { kind: 'corrupt', atByte: 10 },
+      },
+    ]);
+    const events: ProgressEvent[] = [];
+    try {
+      const result = await s.puller.pull({
+        client: repo('app'),
+        image: remote('app', { tag: 'v1' }),
+        signal: new AbortController().signal,
+        progress: (e) => events.push(e),
+      });
+      assert.equal(result.image.id, app.id);
+    } finally {
+      proxy.setFaults([]);
+    }
+    const id = flaky.slice(7, 19);
+    const statuses = events.filter((e) => e.id === id).map((e) => e.status);
+    assert.ok(statuses.includes('Retrying in 1 second'), statuses.join(', '));
+    assert.equal(statuses.at(-1), 'Pull complete');
+    assert.equal(
+      proxy.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/blobs/${flaky}`)).length >= 2,
+      true,
+    );
+    assert.deepEqual(
+      s.layers
+        .list()
+        .map((l) => l.diffId)
+        .sort(),
+      [...app.config.rootfs.diff_ids].sort(),
+    );
+  });
+
   it('refuses an image whose config does not describe its layers (hostile-input row 17), keeping nothing', async () => {
     const liar = async (repository: string, diffIds: `sha256:${string}`[]): Promise<void> => {
       const config = { ...base.config, rootfs: { type: 'layers' as const, diff_ids: diffIds } };

@@ -15,13 +15,23 @@
  * the transfer and extraction, which run together; attaching waits for the parent outside
  * the slot, so a slow parent never holds up other downloads.
  */
-import { NotFoundError } from '../errors/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorKindOf, NotFoundError } from '../errors/index.js';
 import type { ChainId, DetachedLayer, DiffId, Layer, LayerStore } from '../layer/index.js';
 import type { Logger } from '../log/index.js';
 import type { RepositoryClient } from '../registry/client/registry-client.js';
 import { throttled, type ProgressDetail } from './progress.js';
 import type { Semaphore } from './semaphore.js';
 import type { Descriptor } from './types.js';
+
+/**
+ * A download that fails for a transport reason or with bytes that do not match its digest
+ * (after the client's own Range resumes) is started again from scratch, as dockerd does, up
+ * to this many attempts in all. Each attempt's partial extraction is discarded, and the
+ * client passes over the mirror that just failed, so a retry usually asks the next endpoint.
+ */
+const MAX_DOWNLOAD_ATTEMPTS = 3;
+const RETRY_DELAY_SECONDS = 1;
 
 export interface LayerDownload {
   chainId: ChainId;
@@ -153,18 +163,7 @@ export class LayerJobs {
     }
     let detached: DetachedLayer;
     try {
-      const progress = throttled((current) =>
-        job.emit({ status: 'Downloading', progressDetail: { current, total } }),
-      );
-      const blob = download.client.openBlob(download.descriptor, { signal, onProgress: (n) => progress(n) });
-      async function* verified(): AsyncGenerator<Buffer> {
-        // The client's stream throws instead of ending when the bytes do not match the digest.
-        for await (const chunk of blob) yield chunk;
-        progress(total, true);
-        job.emit({ status: 'Verifying Checksum' });
-        job.emit({ status: 'Download complete' });
-      }
-      detached = await this.layers.extractDetached(verified(), { expectedDiffId: download.diffId, signal });
+      detached = await this.downloadWithRetries(job, download);
     } finally {
       this.downloads.release();
     }
@@ -183,6 +182,44 @@ export class LayerJobs {
       await this.layers.discardDetached(detached);
       throw err;
     }
+  }
+
+  private async downloadWithRetries(job: LayerJob, download: LayerDownload): Promise<DetachedLayer> {
+    const { signal } = job.controller;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.downloadOnce(job, download);
+      } catch (err) {
+        signal.throwIfAborted();
+        if (attempt >= MAX_DOWNLOAD_ATTEMPTS || errorKindOf(err) !== 'unavailable') throw err;
+        this.logger.warn('layer download failed, retrying', {
+          digest: download.descriptor.digest,
+          attempt,
+          error: String(err),
+        });
+        const seconds = RETRY_DELAY_SECONDS * attempt;
+        job.emit({ status: `Retrying in ${seconds} second${seconds === 1 ? '' : 's'}` });
+        await sleep(seconds * 1000, undefined, { signal });
+      }
+    }
+  }
+
+  /** One attempt: the blob streamed into a detached extraction; a failure leaves nothing. */
+  private async downloadOnce(job: LayerJob, download: LayerDownload): Promise<DetachedLayer> {
+    const { signal } = job.controller;
+    const total = download.descriptor.size;
+    const progress = throttled((current) =>
+      job.emit({ status: 'Downloading', progressDetail: { current, total } }),
+    );
+    const blob = download.client.openBlob(download.descriptor, { signal, onProgress: (n) => progress(n) });
+    async function* verified(): AsyncGenerator<Buffer> {
+      // The client's stream throws instead of ending when the bytes do not match the digest.
+      for await (const chunk of blob) yield chunk;
+      progress(total, true);
+      job.emit({ status: 'Verifying Checksum' });
+      job.emit({ status: 'Download complete' });
+    }
+    return this.layers.extractDetached(verified(), { expectedDiffId: download.diffId, signal });
   }
 
   private async finish(job: LayerJob, layer: Layer): Promise<void> {

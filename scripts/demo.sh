@@ -8,8 +8,16 @@ step lading info --format 'Storage Driver: {{.Driver}}  Docker Root Dir: {{.Dock
 step docker -H unix:///run/lading/lading.sock version --format '{{.Server.Version}} via the docker CLI'
 
 # Images are read-only stacks of layers: make one from Debian's busybox-static.
-rootfs=$(mktemp -d)
-trap 'rm -rf "$rootfs"' EXIT
+rootfs=$(mktemp -d) work=$(mktemp -d)
+registry_pid="" mirror_daemon_pid=""
+cleanup() {
+  local rc=$? # the script's own status, not that of the clean-up
+  [ -n "$mirror_daemon_pid" ] && kill -TERM "$mirror_daemon_pid" 2>/dev/null && { wait "$mirror_daemon_pid" 2>/dev/null || true; }
+  [ -n "$registry_pid" ] && kill -TERM "$registry_pid" 2>/dev/null && { wait "$registry_pid" 2>/dev/null || true; }
+  rm -rf "$rootfs" "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
 mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp"
 cp "$(command -v busybox)" "$rootfs/bin/busybox"
 for applet in sh ls cat echo; do ln -s busybox "$rootfs/bin/$applet"; done
@@ -22,3 +30,29 @@ step lading history demo/busybox
 printf '\n\033[1m$ lading save demo/busybox | lading load\033[0m\n'
 lading save demo/busybox | lading load
 step lading rmi demo/busybox
+
+# Registries: a registry on 127.0.0.1 (Debian's docker-registry) to push to and pull from.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s/storage\nhttp:\n  addr: 127.0.0.1:%s\n' \
+  "$work" "$port" > "$work/registry.yml"
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+tar -C "$rootfs" -c . | lading import -c 'CMD ["/bin/sh"]' - demo/busybox:latest >/dev/null
+step lading tag demo/busybox "127.0.0.1:$port/library/busybox:latest"
+step lading push "127.0.0.1:$port/library/busybox:latest"
+step lading rmi demo/busybox "127.0.0.1:$port/library/busybox:latest"
+step lading pull "127.0.0.1:$port/library/busybox:latest"
+step lading rmi "127.0.0.1:$port/library/busybox:latest"
+
+# The seed's 镜像加速器: a second ladingd whose only docker.io mirror is that registry, so
+# `pull busybox` (docker.io/library/busybox:latest) comes through the mirror.
+mkdir -p "$work/data" "$work/exec"
+printf '{"registry-mirrors": {"docker.io": ["http://127.0.0.1:%s"]}}\n' "$port" > "$work/daemon.json"
+ladingd --config-file "$work/daemon.json" --data-root "$work/data" --exec-root "$work/exec" \
+  -H "unix://$work/exec/lading.sock" >"$work/ladingd.log" 2>&1 &
+mirror_daemon_pid=$!
+for _ in $(seq 1 200); do lading -H "unix://$work/exec/lading.sock" version >/dev/null 2>&1 && break; sleep 0.1; done
+step lading -H "unix://$work/exec/lading.sock" info --format '{{json .RegistryConfig.Mirrors}}'
+step lading -H "unix://$work/exec/lading.sock" pull busybox
+step lading -H "unix://$work/exec/lading.sock" images busybox

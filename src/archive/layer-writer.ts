@@ -84,6 +84,12 @@ export class LayerWriter {
   private openFd: number | undefined;
   /** Made on the first small file; every read of what it wrote waits on settle(). */
   private queue: FileQueue | undefined;
+  /**
+   * Where a queued file's bytes are collected. One buffer serves every file in turn (the
+   * queue copies them when the file is added), so a layer of many files does not allocate
+   * one buffer per file for the garbage collector to chase.
+   */
+  private scratch = Buffer.alloc(0);
   // Files are created owned by us and with (mode & ~umask); these let the common case (a
   // root-owned 0644/0755 file) skip fchown and fchmod, two of the six syscalls per file.
   private readonly euid = process.geteuid?.() ?? -1;
@@ -291,7 +297,8 @@ export class LayerWriter {
     setMode: boolean,
     contentPath: string,
   ): EntrySink {
-    const body = Buffer.allocUnsafe(h.size);
+    if (this.scratch.length < h.size) this.scratch = Buffer.allocUnsafe(Math.max(h.size, 64 * 1024));
+    const body = this.scratch;
     let filled = 0;
     return {
       contentPath,

@@ -7,7 +7,7 @@
  * chunk, so a slow destination slows extraction down instead of filling memory.
  */
 import { once } from 'node:events';
-import { closeSync, fsync, openSync, unlinkSync, write } from 'node:fs';
+import { closeSync, openSync, unlinkSync, write } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -109,7 +109,11 @@ export class TarSplitRecorder implements TarRecorder {
     await Promise.race([once(this.gzip, 'drain'), this.done]);
   }
 
-  /** Ends the recording, checking it covers all `totalBytes` of the tar; the file is synced. */
+  /**
+   * Ends the recording, checking it covers all `totalBytes` of the tar. The file is not
+   * fsynced here: the layer record that takes it in is the commit point, and fsyncs it with
+   * the record's other files in one go (layer/durable-fs.ts).
+   */
   async finish(totalBytes: number): Promise<void> {
     this.flushRaw();
     if (this.bytes !== totalBytes) {
@@ -120,10 +124,6 @@ export class TarSplitRecorder implements TarRecorder {
     this.gzip.end();
     await this.done;
     if (this.fd !== undefined) {
-      // The layer record that takes this file in is the commit point. On the thread pool, so
-      // the event loop keeps feeding a pipeline upstream (image load's gunzip) meanwhile.
-      const fd = this.fd;
-      await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
       closeSync(this.fd);
       this.fd = undefined;
     }

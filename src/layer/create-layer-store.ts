@@ -384,12 +384,13 @@ export class DefaultLayerStore implements LayerStore {
         const tarSplit = this.records.stagedTarSplitPath(cacheId);
         this.detached.delete(cacheId); // from here it is a layer being made (still in inFlight)
         try {
-          await this.graph.create(cacheId, parentNode?.layer.cacheId, {
+          const created = await this.graph.create(cacheId, parentNode?.layer.cacheId, {
             diffFrom: this.graph.detachedDir(cacheId),
+            deferSync: true,
           });
           const layer: Layer = { chainId, diffId: own.diffId, parent, size: own.size, cacheId };
           try {
-            await this.records.writeLayer(layer, tarSplit);
+            await this.records.writeLayer(layer, tarSplit, created.durable);
           } catch (err) {
             await this.graph.remove(cacheId);
             throw err;

@@ -52,15 +52,16 @@ function writeNewFile(path: string, content: string): void {
   }
 }
 
-/** A file already written and fsynced elsewhere on the same filesystem, renamed into the set. */
+/** A file already written elsewhere on the same filesystem, renamed into the set (and fsynced with it). */
 export interface MovedFile {
   moveFrom: string;
 }
 
 /**
  * Writes `files` into `tmpDir/write-set-<random>` (text written, MovedFiles renamed in),
- * fsyncs the new files and the set together, renames the set to `target` and fsyncs target's
- * directory. Either the whole record exists or none.
+ * fsyncs every file, the set and whatever `alsoDurable` stands for (another fsync the record
+ * depends on) together, renames the set to `target` and fsyncs target's directory. Either
+ * the whole record exists or none.
  *
  * The fsyncs of one set run side by side: they are the cost of registering a layer (one
  * journal commit each when done one after another, 5 or 6 per layer), and concurrent ones
@@ -70,19 +71,20 @@ export async function writeDirectoryAtomically(
   tmpDir: string,
   target: string,
   files: Record<string, string | MovedFile>,
+  alsoDurable: Promise<void> = Promise.resolve(),
 ): Promise<void> {
+  alsoDurable.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const set = join(tmpDir, `write-set-${randomBytes(8).toString('hex')}`);
   mkdirSync(set, { mode: 0o700 });
   try {
-    const written: string[] = [];
+    const paths: string[] = [];
     for (const [name, content] of Object.entries(files)) {
       const path = join(set, name);
-      if (typeof content === 'string') {
-        writeNewFile(path, content);
-        written.push(path);
-      } else renameSync(content.moveFrom, path);
+      if (typeof content === 'string') writeNewFile(path, content);
+      else renameSync(content.moveFrom, path);
+      paths.push(path);
     }
-    await Promise.all([...written, set].map(fsyncPathAsync));
+    await Promise.all([...[...paths, set].map(fsyncPathAsync), alsoDurable]);
     renameSync(set, target); // fails if target exists and is not empty: never overwrite a record
     await fsyncPathAsync(join(target, '..'));
   } catch (err) {

@@ -30,6 +30,18 @@ export interface CreateLayerOptions {
    * instead of an empty one (the caller removes it if `create` fails before moving it).
    */
   diffFrom?: string;
+  /**
+   * Return before the final fsync that makes the new layer's directory durable, handing it
+   * back as `CreatedLayer.durable`: the caller awaits it together with the fsyncs of the
+   * record that names the layer (one journal commit instead of two), and must await it
+   * before that record is committed.
+   */
+  deferSync?: boolean;
+}
+
+export interface CreatedLayer {
+  /** Settles once the layer's directory is durable (already settled without deferSync). */
+  durable: Promise<void>;
 }
 
 export interface DriverProblem {
@@ -46,7 +58,7 @@ export interface GraphDriver {
   readonly home: string;
 
   /** Makes layer `id` on top of `parent` (an id this driver made), atomically. */
-  create(id: string, parent: string | undefined, options?: CreateLayerOptions): Promise<void>;
+  create(id: string, parent: string | undefined, options?: CreateLayerOptions): Promise<CreatedLayer>;
   exists(id: string): boolean;
   /** Removes the layer; absent is fine. Unmounts it first if it is mounted. */
   remove(id: string): Promise<void>;

@@ -19,7 +19,7 @@ export { chainIdOf, chainIdsOf } from './chain-id.js';
 export { diffTarStream } from '../archive/index.js';
 export { INIT_LAYER_ENTRIES, writeInitLayer } from './init-layer.js';
 export { ChainTooDeepError } from './overlay2/mount-data.js';
-export type { GraphDriver, CreateLayerOptions, DriverProblem } from './graph-driver.js';
+export type { GraphDriver, CreateLayerOptions, CreatedLayer, DriverProblem } from './graph-driver.js';
 export { Overlay2Driver } from './overlay2/overlay2-driver.js';
 export { VfsDriver } from './vfs/vfs-driver.js';
 export { probeOverlay } from './overlay2/overlay-probe.js';

@@ -84,7 +84,8 @@ export class LayerRecords {
   }
 
   /** Commits the record; `tarSplit`, a staged recording, is moved into it in the same commit. */
-  async writeLayer(layer: Layer, tarSplit?: string): Promise<void> {
+  /** `alsoDurable`: another fsync the record depends on (its driver directory's), awaited with its own. */
+  async writeLayer(layer: Layer, tarSplit?: string, alsoDurable?: Promise<void>): Promise<void> {
     const files: Record<string, string | MovedFile> = {
       diff: layer.diffId,
       size: String(layer.size),
@@ -92,7 +93,7 @@ export class LayerRecords {
     };
     if (layer.parent !== undefined) files.parent = layer.parent;
     if (tarSplit !== undefined) files[TAR_SPLIT_FILE] = { moveFrom: tarSplit };
-    await writeDirectoryAtomically(this.tmpDir, this.layerDir(layer.chainId), files);
+    await writeDirectoryAtomically(this.tmpDir, this.layerDir(layer.chainId), files, alsoDurable);
   }
 
   removeLayer(chainId: Digest): void {

@@ -37,7 +37,7 @@ import {
   mountPointsUnder,
   readTextSyncOrUndefined,
 } from '../durable-fs.js';
-import type { CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
+import type { CreatedLayer, CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
 import {
   DIFF_DIR,
   LINK_DIR,
@@ -88,7 +88,11 @@ export class Overlay2Driver implements GraphDriver {
     return join(this.home, id);
   }
 
-  async create(id: string, parent: string | undefined, options: CreateLayerOptions = {}): Promise<void> {
+  async create(
+    id: string,
+    parent: string | undefined,
+    options: CreateLayerOptions = {},
+  ): Promise<CreatedLayer> {
     const final = this.dir(id);
     if (existsSync(final)) throw new InvalidArgumentError(`overlay2: layer ${id} already exists`);
     const lower = parent === undefined ? undefined : this.lowerFor(parent);
@@ -112,7 +116,9 @@ export class Overlay2Driver implements GraphDriver {
     }
     // The link is made after the rename, so it never points at a temporary name.
     symlinkSync(`../${id}/${DIFF_DIR}`, join(this.home, LINK_DIR, short));
-    await fsyncPathAsync(this.home); // off the main thread: other layers extract meanwhile
+    const durable = fsyncPathAsync(this.home); // off the main thread: other layers extract meanwhile
+    if (options.deferSync !== true) await durable;
+    return { durable };
   }
 
   /** The `lower` content of a layer whose parent is `parent`: the parent's link, then its lowers. */

@@ -16,8 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../errors/index.js';
-import { fsyncPath } from '../durable-fs.js';
-import type { CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
+import { fsyncPath, fsyncPathAsync } from '../durable-fs.js';
+import type { CreatedLayer, CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
 import { applyDiff } from './apply-diff.js';
 import { copyTree } from './copy-tree.js';
 
@@ -51,7 +51,11 @@ export class VfsDriver implements GraphDriver {
     return join(this.home, TREE_DIR, this.checked(id));
   }
 
-  async create(id: string, parent: string | undefined, options: CreateLayerOptions = {}): Promise<void> {
+  async create(
+    id: string,
+    parent: string | undefined,
+    options: CreateLayerOptions = {},
+  ): Promise<CreatedLayer> {
     const tree = this.treeDir(id);
     if (existsSync(tree)) throw new InvalidArgumentError(`vfs: layer ${id} already exists`);
     if (parent !== undefined && !this.exists(parent))
@@ -68,10 +72,12 @@ export class VfsDriver implements GraphDriver {
       applyDiff(Buffer.from(join(tmp, DIFF_DIR)), tmpTree);
       renameSync(join(tmp, DIFF_DIR), this.diffDir(id));
       renameSync(join(tmp, TREE_DIR), tree); // the commit point
-      fsyncPath(join(this.home, TREE_DIR));
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
+    const durable = fsyncPathAsync(join(this.home, TREE_DIR));
+    if (options.deferSync !== true) await durable;
+    return { durable };
   }
 
   exists(id: string): boolean {

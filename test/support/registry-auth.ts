@@ -20,12 +20,12 @@
  * has `aud string`), and 2.8 allows 60 s of clock leeway on `exp`: a token whose `exp` should
  * already be refused needs a ttl of -61 s or less (see `setTtlSeconds`).
  */
-import { execFileSync } from 'node:child_process';
 import { createPrivateKey, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from './certificates.js';
 
 export interface TokenResource {
   type: string;
@@ -116,31 +116,6 @@ export function parseScope(scope: string): { resource: TokenResource; actions: s
   return { resource, actions };
 }
 
-function makeKeyAndCert(dir: string, cn: string): { certPath: string; keyPath: string } {
-  const keyPath = join(dir, 'token-signing.key');
-  const certPath = join(dir, 'token-signing.crt');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${cn}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  return { certPath, keyPath };
-}
-
 async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -189,7 +164,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   let keyPath: string;
   let x5c: string;
   try {
-    ({ certPath, keyPath } = makeKeyAndCert(dir, issuer));
+    ({ certPath, keyPath } = selfSignedCertificate(dir, 'token-signing', { cn: issuer }));
     key = createPrivateKey(readFileSync(keyPath));
     x5c = new X509Certificate(readFileSync(certPath)).raw.toString('base64');
   } catch (err) {

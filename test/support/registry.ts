@@ -26,6 +26,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { selfSignedCertificate } from './certificates.js';
 import { startTokenServer, type TokenServer } from './registry-auth.js';
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
@@ -126,34 +127,6 @@ function configYaml(parts: ConfigParts): string {
   return lines.join('\n');
 }
 
-/** A self-signed certificate valid for 127.0.0.1; it is its own CA (openssl req -x509 sets CA:TRUE). */
-function makeServerCertificate(dir: string): { certPath: string; keyPath: string } {
-  const certPath = join(dir, 'registry.crt');
-  const keyPath = join(dir, 'registry.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  return { certPath, keyPath };
-}
-
 /** bcrypt hashes, as distribution's htpasswd reader requires ($2b$ is accepted by Go's bcrypt). */
 function htpasswdFile(users: Record<string, string>): string {
   const script = [
@@ -211,7 +184,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     const parts: ConfigParts = { root: rootDirectory, port };
     let caCertPath: string | undefined;
     if (options.tls === true) {
-      parts.tls = makeServerCertificate(dir);
+      parts.tls = selfSignedCertificate(dir, 'registry', { cn: '127.0.0.1', ip: '127.0.0.1' });
       caCertPath = parts.tls.certPath;
     }
     let auth: RegistryAuthInfo | undefined;

@@ -108,6 +108,15 @@ describe('events service', () => {
     sub.close();
   });
 
+  it('keeps timeNano strictly increasing for events published in one burst', () => {
+    const service = new EventsService(1000);
+    const times = Array.from(
+      { length: 1000 },
+      () => service.publish({ type: 'daemon', action: 'x', actorId: 'd' }).timeNano,
+    );
+    for (let i = 1; i < times.length; i++) assert.ok(times[i - 1]! < times[i]!, `event ${i}`);
+  });
+
   it('fills in the legacy status/id/from fields for container events', () => {
     const service = new EventsService();
     const e = service.publish({

@@ -29,6 +29,11 @@ export class EventsService implements EventsBackend {
   private readonly ring: EventMessage[] = [];
   private readonly subscribers = new Set<{ query: EventQuery; listener?: (event: EventMessage) => void }>();
   private lastNano = 0;
+  /**
+   * The smallest step that changes a timeNano. Nanoseconds since 1970 are past 2^53, where
+   * doubles are 256 apart, so `lastNano + 1` would round back to lastNano; 1 µs is exact.
+   */
+  private static readonly STEP_NANO = 1000;
 
   constructor(private readonly capacity = DEFAULT_EVENT_CAPACITY) {}
 
@@ -39,7 +44,7 @@ export class EventsService implements EventsBackend {
 
   publish(input: PublishInput): EventMessage {
     // Strictly increasing, so "since" boundaries are unambiguous even if the clock steps back.
-    const timeNano = Math.max(nowNano(), this.lastNano + 1);
+    const timeNano = Math.max(nowNano(), this.lastNano + EventsService.STEP_NANO);
     this.lastNano = timeNano;
     const event: EventMessage = {
       Type: input.type,

@@ -33,6 +33,9 @@ import { removeContents } from './remove-tree.js';
 import { TarReader } from './tar-reader.js';
 import { TarSplitRecorder, type TarSplitTarget } from './tar-split-recorder.js';
 
+/** Bytes of small files waiting to be written before reading more of the layer. */
+const MAX_WRITE_BACKLOG_BYTES = 8 * 1024 * 1024;
+
 export interface ApplyLayerOptions {
   limits?: Partial<ExtractLimits>;
   /** Entries skipped or attributes not set, each said once; extraction goes on. */
@@ -93,6 +96,7 @@ export async function applyLayer(
         );
       }
       reader.feed(chunk);
+      await writer.backlogBelow(MAX_WRITE_BACKLOG_BYTES);
       if (recorder !== undefined) await recorder.ready();
       options.signal?.throwIfAborted();
     }

@@ -27,6 +27,7 @@ import {
   utimesSync,
   writeSync,
 } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError } from '../errors/index.js';
 import {
   FileQueue,
@@ -213,6 +214,16 @@ export class LayerWriter {
       closeSync(this.openFd);
       this.openFd = undefined;
     }
+  }
+
+  /**
+   * Resolves once at most `limit` bytes wait in the file queue. Polled, not signalled: the
+   * writer threads never call into JavaScript, and a millisecond is short next to the writes
+   * it waits for. Waiting here instead of inside the queue leaves the event loop free for
+   * other layers extracting meanwhile.
+   */
+  async backlogBelow(limit: number): Promise<void> {
+    while (this.queue !== undefined && this.queue.backlog > limit) await sleep(1);
   }
 
   /** Waits for queued files; throws the first that failed. */

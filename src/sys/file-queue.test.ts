@@ -77,12 +77,19 @@ describe('FileQueue', () => {
     const queue = FileQueue.open(1);
     const big = Buffer.alloc(1024 * 1024, 1);
     try {
-      for (let i = 0; i < 40; i++) queue.add(Buffer.from(join(dir, `big${i}`)), big, PLAIN); // 40 MiB > the 16 MiB bound
+      let peak = 0;
+      for (let i = 0; i < 80; i++) {
+        queue.add(Buffer.from(join(dir, `big${i}`)), big, PLAIN); // 80 MiB > the 64 MiB hard bound
+        peak = Math.max(peak, queue.backlog);
+      }
+      assert.ok(peak <= 64 * 1024 * 1024, `backlog peaked at ${peak} bytes`);
+      assert.ok(peak >= big.length, 'the backlog counts queued bytes');
       queue.drain();
+      assert.equal(queue.backlog, 0);
     } finally {
       queue.close();
     }
-    assert.equal(lstatSync(join(dir, 'big39')).size, big.length);
+    assert.equal(lstatSync(join(dir, 'big79')).size, big.length);
   });
 
   it('refuses work after close', () => {

@@ -36,7 +36,10 @@ export class FileQueue {
     return new FileQueue(call((sys) => sys.createFileQueue(threads)));
   }
 
-  /** Queues a file; blocks while the queue holds too much (about 16 MiB or 8192 files). */
+  /**
+   * Queues a file. Blocks only past a hard bound (64 MiB or 32768 files); callers keep well
+   * below it by waiting on `backlog` asynchronously.
+   */
   add(path: Buffer, data: Buffer, meta: QueuedFileMetadata): void {
     call((sys) =>
       sys.queueFile(
@@ -52,6 +55,11 @@ export class FileQueue {
         meta.mtime,
       ),
     );
+  }
+
+  /** Bytes queued and not yet written. */
+  get backlog(): number {
+    return this.closed ? 0 : call((sys) => sys.fileQueueBacklog(this.handle));
   }
 
   /** Waits for every queued file; throws the first failure since the last drain. */

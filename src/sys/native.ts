@@ -71,6 +71,7 @@ interface NativeSys {
     mtime: number,
   ): void;
   drainFileQueue(queue: NativeFileQueue): void;
+  fileQueueBacklog(queue: NativeFileQueue): number;
   closeFileQueue(queue: NativeFileQueue): void;
   constants: NativeConstants;
 }

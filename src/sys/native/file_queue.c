@@ -18,7 +18,9 @@
  * JS API (all synchronous):
  *   createFileQueue(threads) → queue (an external)
  *   queueFile(queue, path: Buffer, data: Buffer, mode, uid, gid, setOwner: bool, setMode: bool,
- *             atime: number (s), mtime: number (s))   — blocks while the queue is full
+ *             atime: number (s), mtime: number (s))   — blocks only past a hard bound
+ *   fileQueueBacklog(queue) → bytes queued and not yet written, for the caller's own
+ *             (asynchronous) back-pressure well below the hard bound
  *   drainFileQueue(queue)  — waits for every queued write; throws the first failure (once)
  *   closeFileQueue(queue)  — drains without throwing and stops the threads
  */
@@ -36,9 +38,13 @@
 #include "file_queue.h"
 
 #define MAX_THREADS 8
-/* Bound on memory held by queued writes; queueFile blocks above it (back-pressure). */
-#define MAX_QUEUED_BYTES (16u * 1024u * 1024u)
-#define MAX_QUEUED_JOBS 8192u
+/*
+ * Hard bound on memory held by queued writes: queueFile blocks above it. Callers are expected
+ * to wait (asynchronously, letting the event loop serve other work) on fileQueueBacklog long
+ * before, so blocking the main thread here is the exception.
+ */
+#define MAX_QUEUED_BYTES (64u * 1024u * 1024u)
+#define MAX_QUEUED_JOBS 32768u
 
 typedef struct job {
   struct job *next;
@@ -262,6 +268,19 @@ static napi_value js_queue_file(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_backlog(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  file_queue *q;
+  if (lading_get_args(env, info, 1, argv) != 0 || (q = get_queue(env, argv[0])) == NULL)
+    return lading_bad_argument(env, "fileQueueBacklog(queue)");
+  pthread_mutex_lock(&q->mu);
+  double bytes = (double)q->queued_bytes;
+  pthread_mutex_unlock(&q->mu);
+  napi_value result;
+  if (napi_create_double(env, bytes, &result) != napi_ok) return NULL;
+  return result;
+}
+
 static napi_value js_drain(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   file_queue *q;
@@ -295,6 +314,7 @@ int lading_register_file_queue(napi_env env, napi_value exports) {
       {"createFileQueue", NULL, js_create, NULL, NULL, NULL, napi_default, NULL},
       {"queueFile", NULL, js_queue_file, NULL, NULL, NULL, napi_default, NULL},
       {"drainFileQueue", NULL, js_drain, NULL, NULL, NULL, napi_default, NULL},
+      {"fileQueueBacklog", NULL, js_backlog, NULL, NULL, NULL, napi_default, NULL},
       {"closeFileQueue", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
   };
   return napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) == napi_ok ? 0 : -1;

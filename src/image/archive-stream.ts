@@ -34,7 +34,12 @@ const MAX_LINK_HOPS = 40;
 
 /** Buffered decompressed bytes: lets gunzip run ahead of extraction. */
 const GUNZIP_CHUNK = 1024 * 1024;
-const GUNZIP_AHEAD = 8 * GUNZIP_CHUNK;
+const GUNZIP_AHEAD = 4 * GUNZIP_CHUNK;
+
+/** A view of the same bytes, never a copy: a gigabyte archive would otherwise be copied whole. */
+function asBuffer(chunk: Buffer | Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
 
 /** `./a//b/` → `a/b`; undefined for names that climb out (`..`) or are empty. */
 export function normalizeArchiveName(name: string): string | undefined {
@@ -83,7 +88,7 @@ async function decompressed(source: AsyncIterable<Buffer | Uint8Array>): Promise
       done = true;
       break;
     }
-    const chunk = Buffer.from(next.value);
+    const chunk = asBuffer(next.value);
     head.push(chunk);
     size += chunk.length;
   }
@@ -94,7 +99,7 @@ async function decompressed(source: AsyncIterable<Buffer | Uint8Array>): Promise
     if (done) return;
     for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
       received += next.value.length;
-      yield Buffer.from(next.value);
+      yield asBuffer(next.value);
     }
   }
   const raw = Readable.from(all(), { objectMode: false, highWaterMark: 1024 * 1024 });

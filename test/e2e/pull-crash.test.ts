@@ -32,7 +32,8 @@ describe('a pull interrupted by SIGKILL (hostile-input row 21)', { timeout: 240_
       {
         layers: [
           busyboxRootfs(),
-          [{ type: 'file', name: 'data/big.bin', content: patternContent(8 * 1024 * 1024, 'crash') }],
+          // Incompressible, so the blob is still streaming into extraction when the kill lands.
+          [{ type: 'file', name: 'data/big.bin', content: patternContent(40 * 1024 * 1024, 'crash') }],
         ],
       },
       blobs,
@@ -46,7 +47,7 @@ describe('a pull interrupted by SIGKILL (hostile-input row 21)', { timeout: 240_
 
   it('leaves no half-made layer, and the next pull succeeds', async () => {
     const big = image.layers[1]!.descriptor.digest;
-    // The big layer's blob stops after 256 KiB and hangs there, so the kill lands mid-layer.
+    // The big layer's blob stops after 256 KiB and hangs there, so the kill lands mid-extraction.
     mirror.setFaults([
       { method: 'GET', path: new RegExp(`/blobs/${big}$`), fault: { kind: 'stall', afterBytes: 256 * 1024 } },
     ]);
@@ -56,11 +57,11 @@ describe('a pull interrupted by SIGKILL (hostile-input row 21)', { timeout: 240_
       () => undefined, // the daemon dies under it
     );
     const driverDir = join(first.dataRoot, 'overlay2');
-    await waitFor('a detached extraction in progress', () =>
-      readdirSync(driverDir).some((name) => name.startsWith('.tmp-detached-')),
-    );
     await waitFor('the stalled blob request', () =>
       mirror.requests.some((r) => r.path.endsWith(`/blobs/${big}`)),
+    );
+    await waitFor('a detached extraction in progress', () =>
+      readdirSync(driverDir).some((name) => name.startsWith('.tmp-detached-')),
     );
     await first.stop('SIGKILL');
     await pulling;

@@ -11,16 +11,15 @@
  * same gzip layers. The image is removed between runs so every run extracts.
  * CPU is the daemon's process tree; peak RSS is the daemon process alone.
  */
-import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { BlobDir, buildImage, tarStream, type BuiltImage, type TarEntry } from '../../test/fixtures/index.js';
-import { LADING_BIN } from '../../test/support/daemon.js';
 import type { BenchCase, BenchContext, CaseResult } from '../harness/bench-case.js';
-import { startEngine, type EngineName } from '../harness/engines.js';
+import { timedCliRuns } from '../harness/cli-runs.js';
+import type { EngineName } from '../harness/engines.js';
 import { repeat, timeCommand, type Sample, type Summary } from '../harness/measure.js';
 import { textContent } from '../harness/text-content.js';
 
@@ -127,30 +126,16 @@ function floorOnce(ctx: BenchContext, spec: LoadSpec, prepared: Prepared): Sampl
   }
 }
 
-async function engineRuns(
+function engineRuns(
   ctx: BenchContext,
   name: EngineName,
   spec: LoadSpec,
   prepared: Prepared,
 ): Promise<Summary> {
-  const engine = await startEngine(name, join(ctx.workDir, `${name}-engine`));
-  const cli = name === 'lading' ? LADING_BIN : 'docker';
-  const tag = `bench/${spec.name}:latest`;
-  try {
-    return await repeat(ctx, async () => {
-      const before = engine.usage();
-      const started = performance.now();
-      execFileSync(cli, ['-H', engine.host, 'load', '-q', '-i', prepared.archive], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      const wallMs = performance.now() - started;
-      const after = engine.usage();
-      execFileSync(cli, ['-H', engine.host, 'rmi', tag], { stdio: ['ignore', 'ignore', 'inherit'] });
-      return { wallMs, cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssKiB: after.peakRssKiB };
-    });
-  } finally {
-    await engine.stop();
-  }
+  return timedCliRuns(ctx, name, {
+    timed: ['load', '-q', '-i', prepared.archive],
+    undo: ['rmi', `bench/${spec.name}:latest`],
+  });
 }
 
 function loadCase(spec: LoadSpec): BenchCase {

@@ -9,14 +9,13 @@
  * parallel (three at a time, as both engines download). The image is removed between runs.
  * CPU is the daemon's process tree; peak RSS is the daemon process alone.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlobDir, buildImage, type BuiltImage, type TarEntry } from '../../test/fixtures/index.js';
-import { LADING_BIN } from '../../test/support/daemon.js';
 import { startRegistry, type TestRegistry } from '../../test/support/registry.js';
 import type { BenchCase, BenchContext, CaseResult } from '../harness/bench-case.js';
-import { startEngine, type EngineName } from '../harness/engines.js';
+import { timedCliRuns } from '../harness/cli-runs.js';
+import type { EngineName } from '../harness/engines.js';
 import { repeat, timeCommand, type Sample, type Summary } from '../harness/measure.js';
 import { textContent } from '../harness/text-content.js';
 
@@ -71,31 +70,17 @@ function floorOnce(ctx: BenchContext, registry: TestRegistry, repository: string
   }
 }
 
-async function engineRuns(
+function engineRuns(
   ctx: BenchContext,
   name: EngineName,
   registry: TestRegistry,
   reference: string,
 ): Promise<Summary> {
-  const engine = await startEngine(name, join(ctx.workDir, `${name}-engine`), [], {
-    'registry-mirrors': [registry.url],
+  return timedCliRuns(ctx, name, {
+    timed: ['pull', '-q', reference],
+    undo: ['rmi', reference],
+    config: { 'registry-mirrors': [registry.url] },
   });
-  const cli = name === 'lading' ? LADING_BIN : 'docker';
-  try {
-    return await repeat(ctx, async () => {
-      const before = engine.usage();
-      const started = performance.now();
-      execFileSync(cli, ['-H', engine.host, 'pull', '-q', reference], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      const wallMs = performance.now() - started;
-      const after = engine.usage();
-      execFileSync(cli, ['-H', engine.host, 'rmi', reference], { stdio: ['ignore', 'ignore', 'inherit'] });
-      return { wallMs, cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssKiB: after.peakRssKiB };
-    });
-  } finally {
-    await engine.stop();
-  }
 }
 
 function pullCase(spec: PullSpec): BenchCase {

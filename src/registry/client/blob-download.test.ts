@@ -2,8 +2,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sha256Digest, type Descriptor } from '../../oci/index.js';
 import { useCleanup } from '../../../test/support/cleanup.js';
-import { startRegistry, type TestRegistry } from '../../../test/support/registry.js';
-import { startFaultProxy, type FaultProxy } from '../../../test/support/fault-proxy.js';
+import type { TestRegistry } from '../../../test/support/registry.js';
+import type { FaultProxy } from '../../../test/support/fault-proxy.js';
 import { createRegistryClient } from './create-registry-client.js';
 import { BlobVerificationError } from './blob-download.js';
 import type { RegistryClient } from './registry-client.js';
@@ -13,6 +13,7 @@ import {
   collect,
   emptyCertsDir,
   type Fixtures,
+  startProxiedRegistry,
 } from './registry-client.testkit.js';
 
 /** What a careful consumer does: keeps what it got, truncates when told to restart. */
@@ -50,10 +51,7 @@ describe('registry client: blob downloads resume and verify (hostile-input row 1
 
   before(async () => {
     fixtures = await buildFixtures(cleanup);
-    registry = await startRegistry();
-    cleanup.defer('registry', () => registry.stop());
-    proxy = await startFaultProxy(registry.url);
-    cleanup.defer('proxy', () => proxy.stop());
+    ({ registry, proxy } = await startProxiedRegistry(cleanup));
     await fixtures.image.pushToRegistry(registry.url, 'app', 'v1');
     const first = fixtures.image.layers[0]?.descriptor;
     assert.ok(first !== undefined);

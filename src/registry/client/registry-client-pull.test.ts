@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MediaType, sha256Digest } from '../../oci/index.js';
 import { NotFoundError, UnauthorizedError, InvalidArgumentError } from '../../errors/index.js';
 import { useCleanup } from '../../../test/support/cleanup.js';
-import { startRegistry, type TestRegistry } from '../../../test/support/registry.js';
+import type { TestRegistry } from '../../../test/support/registry.js';
 import { startFaultProxy, type FaultProxy } from '../../../test/support/fault-proxy.js';
 import { createRegistryClient } from './create-registry-client.js';
 import type { RegistryClient } from './registry-client.js';
@@ -13,6 +13,7 @@ import {
   collect,
   emptyCertsDir,
   type Fixtures,
+  startProxiedRegistry,
 } from './registry-client.testkit.js';
 
 describe('registry client: pulling manifests and blobs', () => {
@@ -24,10 +25,7 @@ describe('registry client: pulling manifests and blobs', () => {
 
   before(async () => {
     fixtures = await buildFixtures(cleanup);
-    registry = await startRegistry();
-    cleanup.defer('registry', () => registry.stop());
-    proxy = await startFaultProxy(registry.url);
-    cleanup.defer('proxy', () => proxy.stop());
+    ({ registry, proxy } = await startProxiedRegistry(cleanup));
     await fixtures.image.pushToRegistry(registry.url, 'app', 'v1');
     await fixtures.index.pushToRegistry(registry.url, 'multi', 'latest');
     client = createRegistryClient(clientOptions(emptyCertsDir(cleanup)));

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { sha256Digest } from '../../oci/index.js';
 import { useCleanup } from '../../../test/support/cleanup.js';
-import { startRegistry, type TestRegistry } from '../../../test/support/registry.js';
-import { startFaultProxy, type FaultProxy } from '../../../test/support/fault-proxy.js';
+import type { FaultProxy } from '../../../test/support/fault-proxy.js';
 import { createRegistryClient } from './create-registry-client.js';
 import type { RegistryClient } from './registry-client.js';
 import {
@@ -14,21 +13,18 @@ import {
   emptyCertsDir,
   LAYER_BYTES,
   type Fixtures,
+  startProxiedRegistry,
 } from './registry-client.testkit.js';
 
 describe('registry client: pushing', () => {
   const cleanup = useCleanup();
-  let registry: TestRegistry;
   let proxy: FaultProxy;
   let fixtures: Fixtures;
   let client: RegistryClient;
 
   before(async () => {
     fixtures = await buildFixtures(cleanup);
-    registry = await startRegistry();
-    cleanup.defer('registry', () => registry.stop());
-    proxy = await startFaultProxy(registry.url);
-    cleanup.defer('proxy', () => proxy.stop());
+    ({ proxy } = await startProxiedRegistry(cleanup));
     client = createRegistryClient(clientOptions(emptyCertsDir(cleanup), { uploadChunkBytes: 256 * 1024 }));
     cleanup.defer('client', () => client.close());
   });

@@ -16,6 +16,8 @@ import {
 } from '../../../test/fixtures/index.js';
 import type { BuiltImage, BuiltIndex } from '../../../test/fixtures/index.js';
 import type { Cleanup } from '../../../test/support/cleanup.js';
+import { startFaultProxy, type FaultProxy } from '../../../test/support/fault-proxy.js';
+import { startRegistry, type TestRegistry } from '../../../test/support/registry.js';
 import type { RegistryClientOptions } from './registry-client.js';
 
 export const LAYER_BYTES = 1024 * 1024 + 123;
@@ -90,4 +92,15 @@ export async function pushWithClient(
       throw new Error(`pushed ${pushed.digest}, expected ${descriptor.digest}`);
   }
   await repo.putManifest(tag, image.manifestBytes, image.manifestDescriptor.mediaType);
+}
+
+/** A real registry with a fault proxy in front, both stopped by `cleanup`. */
+export async function startProxiedRegistry(
+  cleanup: Cleanup,
+): Promise<{ registry: TestRegistry; proxy: FaultProxy }> {
+  const registry = await startRegistry();
+  cleanup.defer('registry', () => registry.stop());
+  const proxy = await startFaultProxy(registry.url);
+  cleanup.defer('proxy', () => proxy.stop());
+  return { registry, proxy };
 }

@@ -21,7 +21,7 @@ import type { BenchCase, BenchContext, CaseResult } from '../harness/bench-case.
 import { timedCliRuns } from '../harness/cli-runs.js';
 import type { EngineName } from '../harness/engines.js';
 import { repeat, timeCommand, type Sample, type Summary } from '../harness/measure.js';
-import { textContent } from '../harness/text-content.js';
+import { filesLayer } from '../harness/text-content.js';
 
 interface LoadSpec {
   name: string;
@@ -32,17 +32,6 @@ interface LoadSpec {
   gzipEach?: boolean;
   /** The floor sums per-layer extractions instead of timing them together. */
   sumFloor: boolean;
-}
-
-function filesLayer(prefix: string, count: number, size: number): TarEntry[] {
-  return [
-    { type: 'dir', name: prefix },
-    ...Array.from({ length: count }, (_, i): TarEntry => ({
-      type: 'file',
-      name: `${prefix}/f${i}.txt`,
-      content: textContent(size, `${prefix}-${i}`),
-    })),
-  ];
 }
 
 const SPECS: LoadSpec[] = [

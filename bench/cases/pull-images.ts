@@ -17,7 +17,7 @@ import type { BenchCase, BenchContext, CaseResult } from '../harness/bench-case.
 import { timedCliRuns } from '../harness/cli-runs.js';
 import type { EngineName } from '../harness/engines.js';
 import { repeat, timeCommand, type Sample, type Summary } from '../harness/measure.js';
-import { textContent } from '../harness/text-content.js';
+import { filesLayer } from '../harness/text-content.js';
 
 const CONCURRENCY = 3;
 
@@ -25,17 +25,6 @@ interface PullSpec {
   name: string;
   description: string;
   layers: () => TarEntry[][];
-}
-
-function filesLayer(prefix: string, count: number, size: number): TarEntry[] {
-  return [
-    { type: 'dir', name: prefix },
-    ...Array.from({ length: count }, (_, i): TarEntry => ({
-      type: 'file',
-      name: `${prefix}/f${i}.txt`,
-      content: textContent(size, `${prefix}-${i}`),
-    })),
-  ];
 }
 
 const SPECS: PullSpec[] = [

@@ -4,7 +4,7 @@
  * gzip store blocks verbatim, and decompression — the work a pull or load does — would be
  * unrealistically cheap.
  */
-import type { ContentSource } from '../../test/fixtures/index.js';
+import type { ContentSource, TarEntry } from '../../test/fixtures/index.js';
 
 const WORDS =
   'layer image container overlay mount diff commit registry manifest digest config tar gzip ' +
@@ -46,4 +46,16 @@ export function textContent(size: number, seed: string): ContentSource {
       }
     },
   };
+}
+
+/** A layer of one directory `prefix` holding `count` text files of `size` bytes each. */
+export function filesLayer(prefix: string, count: number, size: number): TarEntry[] {
+  return [
+    { type: 'dir', name: prefix },
+    ...Array.from({ length: count }, (_, i): TarEntry => ({
+      type: 'file',
+      name: `${prefix}/f${i}.txt`,
+      content: textContent(size, `${prefix}-${i}`),
+    })),
+  ];
 }

@@ -41,9 +41,6 @@ export interface PullImageOptions {
   signal?: AbortSignal;
 }
 
-/** A writer that drops everything: -q still reads the stream to its end and fails on errors. */
-const DISCARD: Output = { write: () => true };
-
 /**
  * Pulls `ref` through the daemon and renders its progress. Resolves when the stream ends;
  * rejects with StatusError (exit 1) when the daemon reports an error in the stream, or with the
@@ -62,7 +59,7 @@ export async function pullImage(
     headers: { 'X-Registry-Auth': options.registryAuth ?? 'e30=' },
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  await renderStream(res, options.out ?? DISCARD);
+  await renderStream(res, options.out);
 }
 
 /**
@@ -85,14 +82,20 @@ export async function pullMissingImage(
   });
 }
 
-/** Renders a progress stream, turning an in-stream error into the command's failure. */
+/** A writer that drops everything: -q still reads the stream to its end and fails on errors. */
+const DISCARD: Output = { write: () => true };
+
+/**
+ * Renders a progress stream (to nothing when `out` is undefined, for -q), turning an
+ * in-stream error into the command's failure.
+ */
 export async function renderStream(
   res: import('node:http').IncomingMessage,
-  out: Output & { columns?: number },
+  out: (Output & { columns?: number }) | undefined,
   onAux?: (aux: unknown) => void,
 ): Promise<void> {
   try {
-    await displayJsonMessages(res, out, onAux ? { onAux } : {});
+    await displayJsonMessages(res, out ?? DISCARD, onAux ? { onAux } : {});
   } catch (err) {
     if (err instanceof JsonStreamError) throw new StatusError(err.message, EXIT_FAILURE);
     throw err;

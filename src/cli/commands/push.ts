@@ -35,8 +35,6 @@ export interface PushImageOptions {
   signal?: AbortSignal;
 }
 
-const DISCARD: Output = { write: () => true };
-
 /** Pushes `ref`; resolves with every manifest the daemon reported pushed. */
 export async function pushImage(
   client: EngineClient,
@@ -55,7 +53,7 @@ export async function pushImage(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const pushed: PushResult[] = [];
-  await renderStream(res, options.out ?? DISCARD, (aux) => {
+  await renderStream(res, options.out, (aux) => {
     const a = aux as Partial<PushResult>;
     if (typeof a.Digest === 'string') {
       pushed.push({ Tag: a.Tag ?? '', Digest: a.Digest, Size: typeof a.Size === 'number' ? a.Size : 0 });

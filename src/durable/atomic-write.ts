@@ -30,14 +30,19 @@ export async function writeSyncedFile(path: string, data: string | Uint8Array, m
   }
 }
 
-/** fsyncs a directory so that entries created, renamed or removed in it are durable. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/** fsyncs a file or a directory, on the thread pool (several can share one journal commit). */
+export async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** fsyncs a directory so that entries created, renamed or removed in it are durable. */
+export function syncDir(dir: string): Promise<void> {
+  return syncPath(dir);
 }
 
 export async function atomicWriteFile(

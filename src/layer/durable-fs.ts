@@ -15,8 +15,9 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncPath } from '../durable/index.js';
 
 /** 64 hex digits, the shape of Docker's cache and mount ids. */
 export function randomId(): string {
@@ -29,16 +30,6 @@ export function fsyncPath(path: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
-  }
-}
-
-/** fsync on the thread pool, so several can wait on one journal commit together. */
-export async function fsyncPathAsync(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
@@ -84,9 +75,9 @@ export async function writeDirectoryAtomically(
       else renameSync(content.moveFrom, path);
       paths.push(path);
     }
-    await Promise.all([...[...paths, set].map(fsyncPathAsync), alsoDurable]);
+    await Promise.all([...[...paths, set].map(syncPath), alsoDurable]);
     renameSync(set, target); // fails if target exists and is not empty: never overwrite a record
-    await fsyncPathAsync(join(target, '..'));
+    await syncPath(join(target, '..'));
   } catch (err) {
     rmSync(set, { recursive: true, force: true });
     throw err;

@@ -28,15 +28,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { syncPath } from '../../durable/index.js';
 import { InvalidArgumentError, NotFoundError } from '../../errors/index.js';
 import { hasErrnoCode, mount, umount2 } from '../../sys/index.js';
-import {
-  fsyncPath,
-  fsyncPathAsync,
-  isMountPoint,
-  mountPointsUnder,
-  readTextSyncOrUndefined,
-} from '../durable-fs.js';
+import { fsyncPath, isMountPoint, mountPointsUnder, readTextSyncOrUndefined } from '../durable-fs.js';
 import type { CreatedLayer, CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
 import {
   DIFF_DIR,
@@ -116,7 +111,7 @@ export class Overlay2Driver implements GraphDriver {
     }
     // The link is made after the rename, so it never points at a temporary name.
     symlinkSync(`../${id}/${DIFF_DIR}`, join(this.home, LINK_DIR, short));
-    const durable = fsyncPathAsync(this.home); // off the main thread: other layers extract meanwhile
+    const durable = syncPath(this.home); // off the main thread: other layers extract meanwhile
     if (options.deferSync !== true) await durable;
     return { durable };
   }

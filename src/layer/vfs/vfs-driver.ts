@@ -16,7 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../errors/index.js';
-import { fsyncPath, fsyncPathAsync } from '../durable-fs.js';
+import { syncPath } from '../../durable/index.js';
+import { fsyncPath } from '../durable-fs.js';
 import type { CreatedLayer, CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
 import { applyDiff } from './apply-diff.js';
 import { copyTree } from './copy-tree.js';
@@ -75,7 +76,7 @@ export class VfsDriver implements GraphDriver {
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
-    const durable = fsyncPathAsync(join(this.home, TREE_DIR));
+    const durable = syncPath(join(this.home, TREE_DIR));
     if (options.deferSync !== true) await durable;
     return { durable };
   }

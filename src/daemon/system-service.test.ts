@@ -6,17 +6,14 @@ import { resolveConfig } from './config/index.js';
 import { goArch } from './host-facts.js';
 import { registryConfig, SystemService } from './system-service.js';
 
-function fakeContainerd(): ContainerdClient & { up: boolean } {
+function fakeContainerd(): Pick<ContainerdClient, 'version'> & { up: boolean } {
   return {
-    address: '/x.sock',
-    namespace: 'lading',
     up: true,
     version() {
       return this.up
         ? Promise.resolve({ version: '1.6.20~ds1', revision: 'rev1' })
         : Promise.reject(new UnavailableError('down'));
     },
-    close() {},
   };
 }
 

@@ -25,7 +25,8 @@ export interface SystemServiceOptions {
   /** The current config (a function: SIGHUP may replace it). */
   config: () => DaemonConfig;
   daemonId: string;
-  containerd: ContainerdClient;
+  /** Only its version is asked for (`/version`, `/info`). */
+  containerd: Pick<ContainerdClient, 'version'>;
   build: BuildInfo;
   runc: RuncVersion | undefined;
   /** Live `docker events` subscriptions. */

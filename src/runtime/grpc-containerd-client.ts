@@ -45,6 +45,10 @@ const CHANNEL_OPTIONS = {
   'grpc.max_reconnect_backoff_ms': 1000,
 };
 
+function notYet(): never {
+  throw new Error('not implemented yet');
+}
+
 export class GrpcContainerdClient implements ContainerdClient {
   readonly address: string;
   readonly namespace: string;
@@ -78,6 +82,25 @@ export class GrpcContainerdClient implements ContainerdClient {
   close(): void {
     this.versionService.close();
   }
+
+  // Placeholders until the tasks/containers/events services land (issue 5, in progress).
+  createContainer = notYet;
+  deleteContainer = notYet;
+  listContainers = notYet;
+  createTask = notYet;
+  startProcess = notYet;
+  kill = notYet;
+  wait = notYet;
+  deleteTask = notYet;
+  state = notYet;
+  listTasks = notYet;
+  exec = notYet;
+  resizePty = notYet;
+  closeStdin = notYet;
+  pause = notYet;
+  resume = notYet;
+  pids = notYet;
+  subscribe = notYet;
 
   private metadata(): grpc.Metadata {
     const metadata = new grpc.Metadata();

@@ -3,9 +3,18 @@
  * daemon/ (the composition root implements these). Each router asks for the narrowest
  * interface it can use; later resources (images, containers…) add their own.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type {
   AuthConfig,
+  ContainerCreateRequest,
+  ContainerCreateResponse,
+  ContainerInspect,
+  ContainersPruneResponse,
+  ContainerSummary,
+  ContainerWaitResponse,
+  ExecCreateRequest,
+  ExecInspect,
+  WaitCondition,
   AuthResponse,
   EventMessage,
   ImageDeleteResponseItem,
@@ -58,6 +67,9 @@ export interface Backends {
   systemCheck?: SystemCheckBackend;
   /** Pull, push and login; without it /images/create?fromImage= answers 501. */
   distribution?: DistributionBackend;
+  /** /containers/* and /exec/*; absent in servers without a runtime. */
+  containers?: ContainersBackend;
+  exec?: ExecBackend;
 }
 
 /** A line for a JSON progress stream (load, import); see stream/json-progress.ts. */
@@ -149,4 +161,125 @@ export interface DistributionBackend {
   push(request: PushRequest, progress: ProgressSink): Promise<void>;
   /** POST /auth: checks the credentials against the registry. */
   login(auth: AuthConfig, signal: AbortSignal): Promise<AuthResponse>;
+}
+
+/**
+ * The streams of one hijacked attach (or exec start), already framed by the router: with
+ * Tty=false `stdout` and `stderr` write stdcopy frames into one connection, with Tty=true
+ * both are the raw connection. `stdin` is the client's side of the connection, present only
+ * when stdin was asked for; its end is the client's half-close.
+ */
+export interface AttachStreams {
+  stdin?: Readable;
+  stdout?: Writable;
+  stderr?: Writable;
+}
+
+export interface AttachOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  /** `stream=1`: follow live output (else only replay `logs`). */
+  stream: boolean;
+  /** `logs=1`: replay the container's log first. */
+  logs: boolean;
+  /** `detachKeys=` as sent ("ctrl-p,ctrl-q"); empty for the daemon's default. */
+  detachKeys: string;
+}
+
+/**
+ * An attach checked and ready (the container exists; its Tty decides the framing) before
+ * the router answers 101 and hijacks the connection.
+ */
+export interface AttachSession {
+  readonly tty: boolean;
+  /**
+   * Wires the streams and resolves when the attach is over: the process exited and its
+   * output is flushed, the detach keys were typed, or the client went away (`signal`).
+   */
+  run(streams: AttachStreams, signal: AbortSignal): Promise<void>;
+}
+
+export interface LogsOptions {
+  stdout: boolean;
+  stderr: boolean;
+  follow: boolean;
+  /** `tail=`: "all" or a count. */
+  tail: string;
+  /** Unix seconds with fraction, from `since=`/`until=` (0 = unset). */
+  since: number;
+  until: number;
+  timestamps: boolean;
+  details: boolean;
+}
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  /** The bytes as logged, with their trailing newline if the line had one. */
+  line: Buffer;
+  /** RFC 3339 with exactly nine fraction digits: 2006-01-02T15:04:05.000000000Z. */
+  time: string;
+  /** `--details`: extra attributes (labels/env chosen by log-opts), `k=v,k=v`. */
+  attrs?: string;
+}
+
+export interface LogsResult {
+  readonly tty: boolean;
+  readonly lines: AsyncIterable<LogLine>;
+}
+
+export interface ContainerListOptions {
+  all: boolean;
+  /** `limit=` (-1 or 0: no limit). */
+  limit: number;
+  size: boolean;
+  /** Parsed `filters=`. */
+  filters: Map<string, string[]>;
+}
+
+/**
+ * /containers/*. Names are as the client sent them: a full id, a unique id prefix, or a
+ * name with or without its leading slash; not-found is `No such container: x`.
+ */
+export interface ContainersBackend {
+  create(
+    request: ContainerCreateRequest,
+    options: { name: string; platform: string; apiVersion: string },
+  ): Promise<ContainerCreateResponse>;
+  inspect(name: string, options: { size: boolean; apiVersion: string }): Promise<ContainerInspect>;
+  list(options: ContainerListOptions): Promise<ContainerSummary[]>;
+  /** Resolves false when it was already running (304). */
+  start(name: string, options: { detachKeys: string }): Promise<boolean>;
+  /** Resolves false when it was not running (304). `timeoutSeconds` undefined: the container's. */
+  stop(name: string, options: { signal?: string; timeoutSeconds?: number }): Promise<boolean>;
+  restart(name: string, options: { signal?: string; timeoutSeconds?: number }): Promise<void>;
+  /** ConflictError `container <id> is not running` when it is not. */
+  kill(name: string, signal: string): Promise<void>;
+  /**
+   * Checks the container (a 404 comes before any header), then returns the wait itself, which
+   * the router awaits after flushing the headers.
+   */
+  wait(name: string, condition: WaitCondition): Promise<{ result: Promise<ContainerWaitResponse> }>;
+  remove(name: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void>;
+  rename(name: string, newName: string): Promise<void>;
+  resize(name: string, size: { height: number; width: number }): Promise<void>;
+  prune(filters: Map<string, string[]>): Promise<ContainersPruneResponse>;
+  attach(name: string, options: AttachOptions): Promise<AttachSession>;
+  logs(name: string, options: LogsOptions, signal: AbortSignal): Promise<LogsResult>;
+}
+
+/** /containers/{id}/exec and /exec/*. */
+export interface ExecBackend {
+  create(container: string, request: ExecCreateRequest): Promise<{ Id: string }>;
+  /**
+   * Checks the exec (404, or 409 when it already ran or its container is not running); with
+   * `detach` starts it and returns undefined, else returns a session the router runs after
+   * hijacking.
+   */
+  start(
+    execId: string,
+    options: { detach: boolean; tty: boolean; consoleSize?: [number, number] | null },
+  ): Promise<AttachSession | undefined>;
+  inspect(execId: string): Promise<ExecInspect>;
+  resize(execId: string, size: { height: number; width: number }): Promise<void>;
 }

@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './stdcopy.js';
 export * from './images.js';
 export * from './registry.js';
+export * from './containers.js';

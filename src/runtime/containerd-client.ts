@@ -20,9 +20,11 @@ export interface CallOptions {
 }
 
 /**
- * Where a process's stdio goes: FIFO paths the shim opens (see fifo-io.ts), absent for a
- * stream nobody reads or writes. With `terminal` the shim allocates a pty and copies it to
- * `stdin`/`stdout` (there is no separate stderr).
+ * Where a process's stdio goes: FIFO paths the shim opens (see process-fifos.ts), absent for
+ * a stream nobody reads or writes. With `terminal` the shim allocates a pty and copies it to
+ * `stdin`/`stdout` (there is no separate stderr). runc insists that the spec's
+ * `process.terminal` agrees: the container spec must say so for createTask (exec's process
+ * is set by the client).
  */
 export interface ProcessStdio {
   stdin?: string;
@@ -74,6 +76,7 @@ export type RuntimeEvent =
   | {
       topic: '/tasks/exit';
       containerId: string;
+      /** '' for the container's init process. */
       execId: string;
       pid: number;
       exitStatus: number;

@@ -14,8 +14,21 @@ const GOGO = `${GOCODE_ROOT}/github.com/gogo/protobuf`;
 /** The services lading uses; later issues add to this list. */
 export const CONTAINERD_SERVICES = ['version', 'tasks', 'containers', 'events'] as const;
 
+/**
+ * Messages that travel inside `google.protobuf.Any` fields: loading them lets the decoder
+ * expand an event envelope's payload (`containerd.events.TaskExit`…) and a pid's
+ * `containerd.runc.v1.ProcessDetails` into plain objects.
+ */
+const ANY_PAYLOADS = [
+  `${CONTAINERD_API}/events/task.proto`,
+  `${GOCODE_ROOT}/github.com/containerd/containerd/runtime/v2/runc/options/oci.proto`,
+];
+
 export function protoFiles(): string[] {
-  return CONTAINERD_SERVICES.map((s) => `${CONTAINERD_API}/services/${s}/v1/${s}.proto`);
+  return [
+    ...CONTAINERD_SERVICES.map((s) => `${CONTAINERD_API}/services/${s}/v1/${s}.proto`),
+    ...ANY_PAYLOADS,
+  ];
 }
 
 let cached: protoLoader.PackageDefinition | undefined;
@@ -40,6 +53,8 @@ export async function loadContainerdProtos(): Promise<protoLoader.PackageDefinit
     enums: String,
     defaults: true,
     oneofs: true,
+    // With `json`, protobufjs decodes an Any whose type it knows into `{ '@type', ...fields }`.
+    json: true,
   });
   return cached;
 }

@@ -10,8 +10,14 @@ import {
   type LadingError,
 } from '../errors/index.js';
 
-export function fromGrpcError(err: ServiceError, what: string): LadingError {
-  const message = `${what}: ${err.details || err.message}`;
+/**
+ * `what` prefixes the message ("containerd version: …"). Without it containerd's message is
+ * kept whole: runc's failures ("…exec: \"x\": executable file not found in $PATH…") are
+ * what the daemon shows and turns into exit codes 127/126, as dockerd does.
+ */
+export function fromGrpcError(err: ServiceError, what?: string): LadingError {
+  const detail = err.details || err.message;
+  const message = what === undefined ? detail : `${what}: ${detail}`;
   switch (err.code) {
     case status.NOT_FOUND:
       return new NotFoundError(message, { cause: err });

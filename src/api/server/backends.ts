@@ -257,9 +257,14 @@ export interface ContainersBackend {
   kill(name: string, signal: string): Promise<void>;
   /**
    * Checks the container (a 404 comes before any header), then returns the wait itself, which
-   * the router awaits after flushing the headers.
+   * the router awaits after flushing the headers. `signal` aborts when the client hangs up:
+   * stop waiting then (dockerd cancels the wait with the request's context).
    */
-  wait(name: string, condition: WaitCondition): Promise<{ result: Promise<ContainerWaitResponse> }>;
+  wait(
+    name: string,
+    condition: WaitCondition,
+    signal?: AbortSignal,
+  ): Promise<{ result: Promise<ContainerWaitResponse> }>;
   remove(name: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void>;
   rename(name: string, newName: string): Promise<void>;
   resize(name: string, size: { height: number; width: number }): Promise<void>;

@@ -1,11 +1,20 @@
 export { createApiServer } from './api-server.js';
 export type { ApiServer, ApiServerOptions, TlsOptions } from './api-server.js';
 export type {
+  AttachOptions,
+  AttachSession,
+  AttachStreams,
   Backends,
+  ContainerListOptions,
+  ContainersBackend,
   EventFilters,
   EventQuery,
   EventSubscription,
   EventsBackend,
+  ExecBackend,
+  LogLine,
+  LogsOptions,
+  LogsResult,
   SystemBackend,
 } from './backends.js';
 export { DEFAULT_BODY_LIMIT, parseJsonBody, readRequestBody } from './body.js';
@@ -23,7 +32,7 @@ export {
 export { isResponseClosed, JSON_CONTENT_TYPE, sendError, sendJson, sendStatus, sendText } from './respond.js';
 export { compilePattern, Router } from './router.js';
 export type { HttpMethod, RouteMatch } from './router.js';
-export { allRoutes, eventsRoutes, systemRoutes } from './routers/index.js';
+export { allRoutes, containersRoutes, eventsRoutes, execRoutes, systemRoutes } from './routers/index.js';
 export {
   hijackConnection,
   hijackResponseHead,
@@ -31,6 +40,7 @@ export {
   RAW_STREAM_CONTENT_TYPE,
 } from './stream/hijack.js';
 export type { HijackParams } from './stream/hijack.js';
+export { createRawWriter, createStdinReader, discardInput } from './stream/hijacked-stdio.js';
 export { formatProgress, humanSize, JsonProgressWriter, startJsonProgress } from './stream/json-progress.js';
 export type { JsonMessage, ProgressDetail } from './stream/json-progress.js';
 export {

@@ -1,14 +1,19 @@
 import type { Backends } from '../backends.js';
 import type { RouteDefinition } from '../handler-context.js';
+import { containersRoutes } from './containers.js';
 import { distributionRoutes, pullHandler } from './distribution.js';
 import { eventsRoutes } from './events.js';
+import { execRoutes } from './exec.js';
 import { imagesRoutes } from './images.js';
 import { systemCheckRoutes, systemDfRoutes } from './system-df.js';
 import { systemRoutes } from './system.js';
 
+export { containersRoutes } from './containers.js';
+export { runHijackedSession, type HijackedSessionOptions } from './containers-attach.js';
 export { distributionRoutes, pullHandler } from './distribution.js';
 export { decodeRegistryAuthHeader, parseAuthConfig } from './registry-auth.js';
 export { eventsRoutes } from './events.js';
+export { execRoutes } from './exec.js';
 export { imagesRoutes, type ImagesRouteOptions } from './images.js';
 export { systemCheckRoutes, systemDfRoutes } from './system-df.js';
 export { systemRoutes } from './system.js';
@@ -27,5 +32,7 @@ export function allRoutes(backends: Backends): RouteDefinition[] {
     ...(backends.distribution ? distributionRoutes(backends.distribution) : []),
     ...(backends.systemDf ? systemDfRoutes(backends.systemDf) : []),
     ...(backends.systemCheck ? systemCheckRoutes(backends.systemCheck) : []),
+    ...(backends.containers ? containersRoutes(backends.containers) : []),
+    ...(backends.exec ? execRoutes(backends.exec) : []),
   ];
 }

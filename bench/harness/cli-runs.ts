@@ -17,14 +17,19 @@ export interface CliRunSpec {
   undo: string[];
   /** daemon.json for the engine. */
   config?: Record<string, unknown>;
+  /** Commands run once before the samples (e.g. loading the image a run needs). */
+  setup?: string[][];
+  /** The docker CLI for both engines (the container cases), instead of each engine's own. */
+  dockerCli?: boolean;
 }
 
 export async function timedCliRuns(ctx: BenchContext, name: EngineName, spec: CliRunSpec): Promise<Summary> {
   const engine = await startEngine(name, join(ctx.workDir, `${name}-engine`), [], spec.config ?? {});
-  const cli = name === 'lading' ? LADING_BIN : 'docker';
+  const cli = name === 'lading' && spec.dockerCli !== true ? LADING_BIN : 'docker';
   const run = (args: string[]) =>
     execFileSync(cli, ['-H', engine.host, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   try {
+    for (const args of spec.setup ?? []) run(args);
     return await repeat(ctx, async () => {
       const before = engine.usage();
       const started = performance.now();

@@ -14,6 +14,9 @@ import { dirname, join } from 'node:path';
 import { createApiServer, type ApiServer, type TlsOptions } from '../api/server/index.js';
 import { InvalidArgumentError, UnavailableError, messageOf } from '../errors/index.js';
 import { ImageStore } from '../image/index.js';
+import { ContainerManager, DEFAULT_INIT_PATH } from '../container/index.js';
+import { isDigest } from '../oci/index.js';
+import { ContainerService } from './container-service.js';
 import { createLayerStore } from '../layer/index.js';
 import type { LayerStore } from '../layer/index.js';
 import type { Logger } from '../log/index.js';
@@ -108,6 +111,15 @@ export class Daemon {
     const [build, runc] = await Promise.all([buildInfo(), runcVersion()]);
     if (!runc) logger.warn('runc not found or not working; containers will not run');
 
+    const imageService = new ImageService({
+      store: images,
+      events: this.events,
+      logger: logger.with({ module: 'image' }),
+      // Called only once containers exist (by rmi and prune through the API).
+      inUse: (imageId) => containers.imageUsage(imageId),
+    });
+    const containers = await this.openContainers(layers, images, imageService, containerd);
+    const containerService = new ContainerService(containers, imageService, images);
     const system = new SystemService({
       config: () => this.config,
       daemonId: this.daemonId,
@@ -116,11 +128,12 @@ export class Daemon {
       runc,
       eventListeners: () => this.events.listenerCount,
       storage: () => ({ driver: layers.driver, images: images.count }),
-    });
-    const imageService = new ImageService({
-      store: images,
-      events: this.events,
-      logger: logger.with({ module: 'image' }),
+      containers: () => {
+        const all = containers.all();
+        const paused = all.filter((c) => c.State.Paused).length;
+        const running = all.filter((c) => c.State.Running).length - paused;
+        return { running, paused, stopped: all.length - running - paused };
+      },
     });
     const registry = new RegistryService({
       config,
@@ -146,6 +159,8 @@ export class Daemon {
         systemDf: diskUsage,
         systemCheck: diskUsage,
         distribution: this.distribution,
+        containers: containerService,
+        exec: containerService.asExecBackend(),
       },
       logger: logger.with({ module: 'api' }),
       serverName: `lading/${build.version}`,
@@ -189,12 +204,54 @@ export class Daemon {
     return { layers, images };
   }
 
+  /**
+   * The containers (`<data-root>/containers`), loaded before the API listens. Registered
+   * after the stores and containerd, so at stop it runs first: running containers are
+   * stopped while containerd and the layer store are still there.
+   */
+  private async openContainers(
+    layers: LayerStore,
+    images: ImageStore,
+    imageService: ImageService,
+    runtime: ContainerdClient,
+  ): Promise<ContainerManager> {
+    const { config, logger } = this;
+    const manager = new ContainerManager({
+      containersDir: join(config.dataRoot, 'containers'),
+      fifoDir: join(config.execRoot, 'fifo'),
+      layers,
+      runtime,
+      resolveImage: (name) => imageService.resolve(name).image,
+      imageById: (id) => (isDigest(id) ? images.get(id) : undefined),
+      publish: (action, record, attributes = {}) =>
+        this.events.publish({
+          type: 'container',
+          action,
+          actorId: record.ID,
+          attributes: {
+            ...record.Config.Labels,
+            image: record.Config.Image,
+            name: record.Name.slice(1),
+            ...attributes,
+          },
+        }),
+      logger: logger.with({ module: 'container' }),
+      initBinary: DEFAULT_INIT_PATH,
+      cgroupParent: config.cgroupParent,
+    });
+    await manager.open();
+    this.cleanups.push(() => manager.close());
+    logger.info('containers loaded', { containers: manager.all().length });
+    return manager;
+  }
+
   private async startContainerd(): Promise<ContainerdClient> {
     const { config, logger } = this;
     if (config.containerd !== undefined) {
       const client = await GrpcContainerdClient.connect({
         address: config.containerd,
         namespace: config.containerdNamespace,
+        runcRoot: join(config.execRoot, 'runc'),
       });
       this.cleanups.push(() => client.close());
       try {
@@ -220,6 +277,7 @@ export class Daemon {
     const connecting = GrpcContainerdClient.connect({
       address: supervisor.address,
       namespace: config.containerdNamespace,
+      runcRoot: join(config.execRoot, 'runc'),
     });
     connecting.then(
       (client) => this.cleanups.push(() => client.close()),

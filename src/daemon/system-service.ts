@@ -21,6 +21,12 @@ import {
   osRelease,
 } from './host-facts.js';
 
+export interface ContainerCounts {
+  running: number;
+  paused: number;
+  stopped: number;
+}
+
 export interface SystemServiceOptions {
   /** The current config (a function: SIGHUP may replace it). */
   config: () => DaemonConfig;
@@ -33,6 +39,8 @@ export interface SystemServiceOptions {
   eventListeners: () => number;
   /** The storage driver in use and the image count, once the stores are open. */
   storage?: () => { driver: string; images: number };
+  /** Containers by state, for /info's counts. */
+  containers?: () => ContainerCounts;
 }
 
 const INDEX_SERVER = 'https://index.docker.io/v1/';
@@ -171,6 +179,7 @@ export class SystemService implements SystemBackend {
       this.containerdVersion(),
     ]);
     const storage = this.options.storage?.() ?? { driver: config.storageDriver, images: 0 };
+    const counts = this.options.containers?.() ?? { running: 0, paused: 0, stopped: 0 };
     const driverStatus: [string, string][] =
       storage.driver === 'overlay2'
         ? [
@@ -183,11 +192,10 @@ export class SystemService implements SystemBackend {
         : [];
     return {
       ID: this.options.daemonId,
-      // Counts are real: lading has no container store yet, so that one is empty.
-      Containers: 0,
-      ContainersRunning: 0,
-      ContainersPaused: 0,
-      ContainersStopped: 0,
+      Containers: counts.running + counts.paused + counts.stopped,
+      ContainersRunning: counts.running,
+      ContainersPaused: counts.paused,
+      ContainersStopped: counts.stopped,
       Images: storage.images,
       Driver: storage.driver,
       DriverStatus: driverStatus,

@@ -19,6 +19,8 @@ export { chainIdOf, chainIdsOf } from './chain-id.js';
 export { diffTarStream } from '../archive/index.js';
 export { INIT_LAYER_ENTRIES, writeInitLayer } from './init-layer.js';
 export { ChainTooDeepError } from './overlay2/mount-data.js';
+export { KeyedLock } from './keyed-lock.js';
+export { treeSize } from './tree-size.js';
 export type { GraphDriver, CreateLayerOptions, CreatedLayer, DriverProblem } from './graph-driver.js';
 export { Overlay2Driver } from './overlay2/overlay2-driver.js';
 export { VfsDriver } from './vfs/vfs-driver.js';

@@ -19,7 +19,7 @@ describe('parseSignal', () => {
         () => parseSignal(bad),
         (err: unknown) => {
           assert.ok(err instanceof InvalidArgumentError);
-          assert.equal(err.message, `Invalid signal: ${bad}`);
+          assert.equal(err.message, `invalid signal: ${bad}`);
           return true;
         },
       );

@@ -51,10 +51,10 @@ const SIGNALS: Readonly<Record<string, number>> = {
 export const SIGKILL = 9;
 export const SIGTERM = 15;
 
-/** The signal number for `raw`; InvalidArgumentError `Invalid signal: x` as Docker says. */
+/** The signal number for `raw`; InvalidArgumentError `invalid signal: x` as Docker 28 says. */
 export function parseSignal(raw: string): number {
   const invalid = (): never => {
-    throw new InvalidArgumentError(`Invalid signal: ${raw}`);
+    throw new InvalidArgumentError(`invalid signal: ${raw}`);
   };
   if (/^[0-9]+$/.test(raw)) {
     const number = Number(raw);

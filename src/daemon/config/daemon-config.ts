@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../../errors/index.js';
 import type { LogLevel } from '../../log/index.js';
 import {
   DEFAULT_CONTAINERD_NAMESPACE,
+  DEFAULT_CGROUP_PARENT,
   DEFAULT_DATA_ROOT,
   DEFAULT_EXEC_ROOT,
   DEFAULT_HOST,
@@ -44,6 +45,8 @@ export interface DaemonConfig {
   /** Socket of an existing containerd; when set, ladingd starts none of its own. */
   containerd?: string;
   containerdNamespace: string;
+  /** Parent cgroup of containers: each runs in `<cgroupParent>/<id>`. */
+  cgroupParent: string;
   tls: TlsConfig;
   liveRestore: boolean;
   maxConcurrentDownloads: number;
@@ -114,6 +117,7 @@ export function resolveConfig(merged: DaemonConfigFile, configFile?: string): Da
     labels: merged.labels ?? [],
     ...(merged.containerd !== undefined && { containerd: merged.containerd }),
     containerdNamespace: merged['containerd-namespace'] ?? DEFAULT_CONTAINERD_NAMESPACE,
+    cgroupParent: merged['cgroup-parent'] ?? DEFAULT_CGROUP_PARENT,
     tls: {
       // --tlsverify implies TLS, as it does for dockerd.
       enabled: (merged.tls ?? false) || tlsverify,

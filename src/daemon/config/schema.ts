@@ -118,6 +118,10 @@ export const daemonConfigFileSchema = z
         )
         .optional(),
       containerd: absPath().optional(),
+      /** Parent cgroup of every container (dockerd's `cgroup-parent`); default "/lading". */
+      'cgroup-parent': str()
+        .regex(/^\/[A-Za-z0-9._/-]*$/, { error: 'must be an absolute cgroup path like /lading' })
+        .optional(),
       'containerd-namespace': str()
         .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
           error: 'must be a containerd namespace name ([A-Za-z0-9._-])',

@@ -1,0 +1,120 @@
+/**
+ * `docker create`: a record, a read-write layer with its `-init` layer on top of the image,
+ * and `containers/<id>/`. The name is reserved first; on any failure everything made so far
+ * is undone, so a failed create leaves no name, layer or directory behind.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerCreateRequest, ContainerCreateResponse } from '../../api/types/index.js';
+import { InvalidArgumentError } from '../../errors/index.js';
+import { validateLogConfig } from '../logs/index.js';
+import {
+  mergeContainerConfig,
+  newState,
+  normalizeHostConfig,
+  nowGoTime,
+  type ContainerRecord,
+} from '../model/index.js';
+import { validateSpecOptions } from '../spec/index.js';
+import { DOCKER_MASKED_PATHS, DOCKER_READONLY_PATHS } from '../../runtime/spec/index.js';
+import type { ManagerContext } from '../manager-context.js';
+
+export interface CreateOptions {
+  name: string;
+  platform: string;
+}
+
+const EMPTY_NETWORK_SETTINGS: ContainerRecord['NetworkSettings'] = {
+  Bridge: '',
+  SandboxID: '',
+  SandboxKey: '',
+  Ports: {},
+  HairpinMode: false,
+  LinkLocalIPv6Address: '',
+  LinkLocalIPv6PrefixLen: 0,
+  SecondaryIPAddresses: null,
+  SecondaryIPv6Addresses: null,
+  EndpointID: '',
+  Gateway: '',
+  GlobalIPv6Address: '',
+  GlobalIPv6PrefixLen: 0,
+  IPAddress: '',
+  IPPrefixLen: 0,
+  IPv6Gateway: '',
+  MacAddress: '',
+  Networks: {},
+};
+
+export async function createContainer(
+  ctx: ManagerContext,
+  request: ContainerCreateRequest,
+  options: CreateOptions,
+): Promise<ContainerCreateResponse> {
+  const { layers, resolveImage, publish } = ctx.options;
+  if (!request.Image) throw new InvalidArgumentError('No image specified');
+  const image = resolveImage(request.Image);
+  if (options.platform !== '' && !samePlatform(options.platform, image.config)) {
+    throw new InvalidArgumentError(
+      `image with reference ${request.Image} was found but does not match the specified platform: wanted ${options.platform}, actual: ${image.config.os}/${image.config.architecture}`,
+    );
+  }
+  const hostConfig = normalizeHostConfig(request.HostConfig ?? {}, {
+    maskedPaths: [...DOCKER_MASKED_PATHS],
+    readonlyPaths: [...DOCKER_READONLY_PATHS],
+  });
+  validateLogConfig(hostConfig.LogConfig?.Type ?? 'json-file', hostConfig.LogConfig?.Config ?? {});
+  validateSpecOptions(hostConfig);
+
+  const { id, name } = ctx.registry.allocate(options.name);
+  const dir = ctx.containerDir(id);
+  let layerMade = false;
+  try {
+    const merged = mergeContainerConfig(request, image.config.config ?? {}, id);
+    const record: ContainerRecord = {
+      ID: id,
+      Created: nowGoTime(),
+      Path: merged.path,
+      Args: merged.args,
+      Config: merged.config,
+      State: newState(),
+      Image: image.id,
+      NetworkSettings: structuredClone(EMPTY_NETWORK_SETTINGS),
+      LogPath: hostConfig.LogConfig?.Type === 'none' ? '' : join(dir, `${id}-json.log`),
+      Name: name,
+      Driver: layers.driver,
+      OS: 'linux',
+      Platform: 'linux',
+      MountLabel: '',
+      ProcessLabel: '',
+      RestartCount: 0,
+      HasBeenStartedBefore: false,
+      HasBeenManuallyStopped: false,
+      MountPoints: {},
+      AppArmorProfile: '',
+      HostnamePath: '',
+      HostsPath: '',
+      ShmPath: '',
+      ResolvConfPath: '',
+      SeccompProfile: '',
+      NoNewPrivileges: false,
+      HostConfig: hostConfig,
+    };
+    await layers.createRWLayer(id, image.topLayer);
+    layerMade = true;
+    // containers/<id>/ appears whole (made under a temporary name), so a crash leaves none.
+    await ctx.store.create(record);
+    ctx.registry.add(record);
+    publish('create', record);
+    return { Id: id, Warnings: [] };
+  } catch (err) {
+    ctx.registry.releaseName(name);
+    if (layerMade) await layers.removeRWLayer(id).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function samePlatform(wanted: string, config: { os: string; architecture: string }): boolean {
+  const [os, arch] = wanted.split('/');
+  return os === config.os && (arch === undefined || arch === config.architecture);
+}

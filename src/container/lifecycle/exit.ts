@@ -1,0 +1,64 @@
+/**
+ * What happens when a container's process ends: its remaining output reaches the log and the
+ * attached clients, containerd forgets the task and the container, the rootfs is unmounted,
+ * the record says how it ended (exit code, OOM kill, time), `die` is published, waiters are
+ * woken, and an `--rm` container is removed.
+ */
+import type { ProcessExit } from '../../runtime/index.js';
+import { setStopped, type ContainerRecord } from '../model/index.js';
+import type { ManagerContext } from '../manager-context.js';
+import type { RunningProcess } from './running-process.js';
+import { removeContainer } from './remove.js';
+
+/** How long exited output may keep arriving (a background child holding stdout open). */
+const OUTPUT_GRACE_MS = 2000;
+
+export function watchExit(ctx: ManagerContext, record: ContainerRecord, process: RunningProcess): void {
+  const { runtime, logger } = ctx.options;
+  runtime.wait(record.ID).then(
+    (exit) => void handleExit(ctx, record, process, exit),
+    (err: unknown) => {
+      // containerd went away mid-wait (it is restarted by the supervisor): ask again.
+      logger.warn('waiting for a container failed; retrying', { container: record.ID, error: String(err) });
+      setTimeout(() => watchExit(ctx, record, process), 500).unref();
+    },
+  );
+}
+
+async function handleExit(
+  ctx: ManagerContext,
+  record: ContainerRecord,
+  process: RunningProcess,
+  exit: ProcessExit,
+): Promise<void> {
+  const { runtime, layers, logger, publish } = ctx.options;
+  const id = record.ID;
+  await ctx.locks.run(id, async () => {
+    await process.outputEnded(OUTPUT_GRACE_MS);
+    const step = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (err) {
+        logger.warn(`after exit: ${what} failed`, { container: id, error: String(err) });
+      }
+    };
+    await step('deleting the task', () => runtime.deleteTask(id));
+    await step('deleting the containerd container', () => runtime.deleteContainer(id));
+    await step('closing stdio', () => process.close());
+    await step('unmounting the rootfs', () => layers.unmount(id));
+    ctx.running.delete(id);
+    setStopped(record, {
+      code: exit.exitStatus,
+      finishedAt: exit.exitedAt,
+      oomKilled: process.oomKilled,
+    });
+    await step('saving the record', () => ctx.save(record));
+    publish('die', record, { exitCode: String(exit.exitStatus) });
+    ctx.lifecycle.emit(`exit:${id}`, exit.exitStatus);
+  });
+  if (record.HostConfig.AutoRemove) {
+    await removeContainer(ctx, record, { force: true, removeVolumes: true }).catch((err: unknown) =>
+      logger.error('removing an --rm container failed', { container: id, error: String(err) }),
+    );
+  }
+}

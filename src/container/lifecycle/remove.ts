@@ -1,0 +1,50 @@
+/**
+ * `docker rm`: refuses a running container unless forced (then kills it first), then removes
+ * the read-write and init layers, `containers/<id>/` with its log, and the name. `destroy` is
+ * published and `wait --condition removed` waiters are woken.
+ */
+import { ConflictError } from '../../errors/index.js';
+import { setRemovalInProgress, type ContainerRecord } from '../model/index.js';
+import type { ManagerContext } from '../manager-context.js';
+import { nextExit, signalContainer } from './stop.js';
+import { SIGKILL } from '../process/signals.js';
+
+export interface RemoveOptions {
+  force: boolean;
+  removeVolumes: boolean;
+}
+
+export async function removeContainer(
+  ctx: ManagerContext,
+  record: ContainerRecord,
+  options: RemoveOptions,
+): Promise<void> {
+  const id = record.ID;
+  if (record.State.Running) {
+    if (!options.force) {
+      throw new ConflictError(
+        `cannot remove container "${record.Name}": container is running: stop the container before removing or force remove`,
+      );
+    }
+    const exited = nextExit(ctx, record);
+    await signalContainer(ctx, record, SIGKILL).catch(() => undefined);
+    if (record.State.Running) await exited;
+  }
+  await ctx.locks.run(id, async () => {
+    if (ctx.registry.byFullId(id) === undefined) return; // removed meanwhile (an --rm exit)
+    if (setRemovalInProgress(record)) {
+      throw new ConflictError(`removal of container ${record.Name.slice(1)} is already in progress`);
+    }
+    try {
+      await ctx.options.layers.removeRWLayer(id);
+      await ctx.store.remove(id);
+    } catch (err) {
+      setRemovalInProgress(record, false);
+      throw err;
+    }
+    ctx.registry.delete(id);
+    ctx.forgetHub(id);
+    ctx.options.publish('destroy', record);
+    ctx.lifecycle.emit(`removed:${id}`);
+  });
+}

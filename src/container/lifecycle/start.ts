@@ -1,0 +1,110 @@
+/**
+ * `docker start`: mount the rootfs, write the files ladingd bind-mounts, build the runtime
+ * spec, make the containerd container and task with the process's stdio on FIFOs, wire the
+ * output to the log and to attached clients, then start the process and watch for its exit.
+ * Every step is undone if a later one fails, so a failed start leaves nothing in containerd,
+ * no mount and no FIFO, and records the exit code Docker would (127, 126).
+ */
+import { join } from 'node:path';
+import { ConflictError } from '../../errors/index.js';
+import { ProcessFifos } from '../../runtime/index.js';
+import { buildSpec } from '../../runtime/spec/index.js';
+import { setRunning, setStopped, nowGoTime, type ContainerRecord } from '../model/index.js';
+import { containerSpecInput } from '../spec/index.js';
+import type { ManagerContext } from '../manager-context.js';
+import { writeContainerFiles } from './container-files.js';
+import { watchExit } from './exit.js';
+import { removeContainer } from './remove.js';
+import { RunningProcess } from './running-process.js';
+import { EXIT_START_FAILED, RuntimeStartError, fromRuntime, translateStartError } from './start-errors.js';
+
+/** Resolves false when the container was already running (the API's 304). */
+export async function startContainer(ctx: ManagerContext, record: ContainerRecord): Promise<boolean> {
+  try {
+    return await ctx.locks.run(record.ID, async () => {
+      if (record.State.Running) return false;
+      if (record.State.RemovalInProgress || record.State.Dead) {
+        throw new ConflictError(`container is marked for removal and cannot be started`);
+      }
+      await startLocked(ctx, record);
+      return true;
+    });
+  } catch (err) {
+    // As dockerd: a failed start ends the attaches waiting for it (`docker run` then reports
+    // the error), and an --rm container goes away (the CLI waits for that before exiting).
+    ctx.hub(record).endAll('exited');
+    if (record.HostConfig.AutoRemove && !record.State.Running) {
+      await removeContainer(ctx, record, { force: true, removeVolumes: true }).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promise<void> {
+  const { layers, runtime, logger, cgroupParent, initBinary } = ctx.options;
+  const id = record.ID;
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    const rootfs = await layers.mount(id);
+    undo.push(() => layers.unmount(id));
+    const files = await writeContainerFiles(record, ctx.containerDir(id));
+    record.HostnamePath = files.hostname;
+    record.HostsPath = files.hosts;
+    record.ResolvConfPath = files.resolvConf;
+
+    const input = containerSpecInput(record, {
+      rootfs,
+      hostsPath: files.hosts,
+      hostnamePath: files.hostname,
+      resolvConfPath: files.resolvConf,
+      cgroupsPath: `${cgroupParent}/${id}`,
+      initPath: initBinary,
+    });
+    const spec = buildSpec(input);
+
+    // A leftover from a crash would make the create fail; it is ours and stopped, so drop it.
+    await runtime.deleteTask(id).catch(() => undefined);
+    await runtime.deleteContainer(id).catch(() => undefined);
+    await runtime.createContainer({ id, spec });
+    undo.push(() => runtime.deleteContainer(id));
+
+    const fifos = await ProcessFifos.create({
+      dir: join(ctx.options.fifoDir, id),
+      stdin: record.Config.OpenStdin,
+      terminal: record.Config.Tty,
+    });
+    undo.push(() => fifos.close());
+    const process = await RunningProcess.open(ctx, record, fifos);
+    process.rootfs = rootfs;
+    process.specInput = input;
+    undo.push(() => process.close());
+    await runtime.createTask({ containerId: id, stdio: fifos.stdio }).catch((err: unknown) => {
+      throw new RuntimeStartError(err);
+    });
+    undo.push(() => runtime.deleteTask(id));
+    fifos.shimOpened();
+    process.wireOutput();
+    const { pid } = await runtime.startProcess(id).catch((err: unknown) => {
+      throw new RuntimeStartError(err);
+    });
+    ctx.running.set(id, process);
+    setRunning(record, pid);
+    record.HasBeenStartedBefore = true;
+    record.HasBeenManuallyStopped = false;
+    await ctx.save(record);
+    ctx.options.publish('start', record);
+    watchExit(ctx, record, process);
+  } catch (err) {
+    for (const step of undo.reverse()) {
+      await step().catch((cleanupErr: unknown) =>
+        logger.warn('cleaning up after a failed start', { container: id, error: String(cleanupErr) }),
+      );
+    }
+    const failure = fromRuntime(err)
+      ? translateStartError(err)
+      : { error: err as Error, exitCode: EXIT_START_FAILED };
+    setStopped(record, { code: failure.exitCode, error: failure.error.message, finishedAt: nowGoTime() });
+    await ctx.save(record).catch(() => undefined);
+    throw failure.error;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * What the container lifecycle needs from the rest of ladingd, and the state it shares
+ * between create, start, stop, remove and exec. The daemon (composition root) builds the
+ * options; nothing here reads daemon.json.
+ */
+import { EventEmitter } from 'node:events';
+import type { Image } from '../image/index.js';
+import type { KeyedLock, LayerStore } from '../layer/index.js';
+import type { Logger } from '../log/index.js';
+import type { ContainerdClient } from '../runtime/index.js';
+import type { ContainerRecord, ContainerRegistry, ContainerStore } from './model/index.js';
+import type { StdioHub } from './io/index.js';
+import type { RunningProcess } from './lifecycle/running-process.js';
+
+export interface ContainerManagerOptions {
+  /** `<data-root>/containers`: one directory per container. */
+  containersDir: string;
+  /** `<exec-root>/fifo`: the stdio FIFOs of running processes. */
+  fifoDir: string;
+  layers: LayerStore;
+  runtime: ContainerdClient;
+  /** The image a name refers to; NotFoundError `No such image: x:latest` when none. */
+  resolveImage(name: string): Image;
+  /** The image with this id ("sha256:…"), if it still exists. */
+  imageById(id: string): Image | undefined;
+  /** Publishes a container event (`docker events`). */
+  publish(action: string, record: ContainerRecord, attributes?: Record<string, string>): void;
+  logger: Logger;
+  /** The static tini that `--init` bind-mounts at /sbin/docker-init. */
+  initBinary: string;
+  /** Parent of every container's cgroup ("/lading"): containers get `<parent>/<id>`. */
+  cgroupParent: string;
+}
+
+export interface ManagerContext {
+  readonly options: ContainerManagerOptions;
+  readonly registry: ContainerRegistry<ContainerRecord>;
+  readonly store: ContainerStore;
+  /** Serialises start/stop/remove/rename of one container. */
+  readonly locks: KeyedLock;
+  /** The container's process, while it runs. */
+  readonly running: Map<string, RunningProcess>;
+  /** Emits `exit:<id>` (with the exit code) and `removed:<id>`. */
+  readonly lifecycle: EventEmitter;
+  containerDir(id: string): string;
+  /** The container's stdio hub; it outlives processes so `docker run` can attach before start. */
+  hub(record: ContainerRecord): StdioHub;
+  /** Drops a removed container's hub, ending any attach still waiting on it. */
+  forgetHub(id: string): void;
+  save(record: ContainerRecord): Promise<void>;
+}

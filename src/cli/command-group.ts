@@ -56,6 +56,9 @@ export function commandGroup(name: string, description: string, subcommands: Lad
         EXIT_FAILURE,
       );
     });
+  // `container run IMAGE CMD -x`: flags after the image belong to the container's command,
+  // which needs positional parsing on every ancestor of such a subcommand.
+  group.enablePositionalOptions();
   for (const sub of subcommands) group.addCommand(sub);
   return group;
 }

@@ -41,6 +41,18 @@ export interface CliIO {
   stdin?: Input;
   /** Aborted on SIGINT/SIGTERM; `reason` is the signal name. */
   signal?: AbortSignal;
+  /**
+   * Where `run`/`start -a`/`attach` hear signals to pass on to the container (sig-proxy).
+   * When absent: the process itself if stdin is the process's, else none (tests pass a
+   * plain EventEmitter and emit signal names on it).
+   */
+  signals?: SignalSource;
+}
+
+/** process.on / process.removeListener for signals. */
+export interface SignalSource {
+  on(event: NodeJS.Signals, listener: () => void): unknown;
+  removeListener(event: NodeJS.Signals, listener: () => void): unknown;
 }
 
 export class CliContext {
@@ -59,6 +71,11 @@ export class CliContext {
 
   get stdin(): Input {
     return this.io.stdin ?? process.stdin;
+  }
+
+  get signalSource(): SignalSource | undefined {
+    if (this.io.signals) return this.io.signals;
+    return this.io.stdin === undefined || this.io.stdin === process.stdin ? process : undefined;
   }
 
   get signal(): AbortSignal | undefined {

@@ -12,6 +12,7 @@
  */
 
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { API_VERSION_DEFAULT, compareApiVersions } from '../api/types/index.js';
@@ -62,6 +63,16 @@ export interface EngineResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+}
+
+/**
+ * A hijacked connection (attach, exec start): after `101 UPGRADED` the socket carries the
+ * process's raw bytes both ways. `multiplexed` is what the daemon declared in Content-Type;
+ * the docker CLI frames by what it knows of the TTY, so callers decide.
+ */
+export interface HijackedConnection {
+  socket: Duplex;
+  contentType: string;
 }
 
 export interface EngineClientOptions {
@@ -167,6 +178,27 @@ export class EngineClient {
     return res;
   }
 
+  /**
+   * `Connection: Upgrade` / `Upgrade: tcp` request, as the docker CLI's hijack: resolves with
+   * the raw socket once the daemon answers 101; any other answer throws as `open` does. The
+   * socket is never returned to the keep-alive pool.
+   */
+  async hijack(method: string, path: string, opts: RequestOptions = {}): Promise<HijackedConnection> {
+    const version = await this.negotiate(opts.signal);
+    const full = `/v${version}${path}`;
+    const res = await this.send(method, full, {
+      ...opts,
+      headers: { ...opts.headers, Connection: 'Upgrade', Upgrade: 'tcp' },
+      hijack: true,
+    });
+    if (!(res instanceof http.IncomingMessage)) return res;
+    const body = await readBody(res, MAX_ERROR_BODY);
+    const status = res.statusCode ?? 0;
+    if (status >= 400) throw this.errorFrom(res, body, method, full);
+    // docker's wording for a daemon that answered without upgrading the connection.
+    throw new EngineError(status, `unable to upgrade to tcp, received ${status}`);
+  }
+
   private errorFrom(res: http.IncomingMessage, body: Buffer, _method: string, path: string): EngineError {
     const status = res.statusCode ?? 0;
     const statusLine = `${status} ${res.statusMessage || http.STATUS_CODES[status] || ''}`.trim();
@@ -209,7 +241,17 @@ export class EngineClient {
     return `${ep.tls ? 'https' : 'http'}://${ep.host}:${ep.port}`;
   }
 
-  private send(method: string, path: string, opts: RequestOptions): Promise<http.IncomingMessage> {
+  private send(method: string, path: string, opts: RequestOptions): Promise<http.IncomingMessage>;
+  private send(
+    method: string,
+    path: string,
+    opts: RequestOptions & { hijack: true },
+  ): Promise<http.IncomingMessage | HijackedConnection>;
+  private send(
+    method: string,
+    path: string,
+    opts: RequestOptions & { hijack?: boolean },
+  ): Promise<http.IncomingMessage | HijackedConnection> {
     const ep = this.opts.endpoint;
     const query = buildQuery(opts.query);
     const headers: Record<string, string> = {
@@ -233,10 +275,16 @@ export class EngineClient {
         ...target,
         method,
         path: path + query,
-        agent: this.agent,
+        // A hijacked socket belongs to the caller; it must not come from (or go back to) the pool.
+        agent: opts.hijack ? false : this.agent,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       let answered = false;
+      req.on('upgrade', (res, socket, head) => {
+        answered = true;
+        if (head.length > 0) socket.unshift(head);
+        resolve({ socket, contentType: headerValue(res.headers['content-type']) ?? '' });
+      });
       req.on('response', (res) => {
         answered = true;
         resolve(res);

@@ -5,6 +5,7 @@ export {
   EngineError,
   ConnectionError,
   lines,
+  type HijackedConnection,
   type PingResult,
   type RequestOptions,
 } from './engine-client.js';

@@ -12,7 +12,20 @@ import { CommanderError, Option } from 'commander';
 import { buildInfo } from './build-info.js';
 import { EXIT_FAILURE, SignalExit, StatusError } from './cli-error.js';
 import { BIN, LadingCommand, unknownCommand } from './command.js';
+import { attachCommand } from './commands/attach.js';
+import { containerGroup } from './commands/container.js';
+import { createCommand } from './commands/create.js';
 import { eventsCommand } from './commands/events.js';
+import { execCommand } from './commands/exec.js';
+import { killCommand } from './commands/kill.js';
+import { logsCommand } from './commands/logs.js';
+import { psCommand } from './commands/ps.js';
+import { renameCommand } from './commands/rename.js';
+import { rmCommand } from './commands/rm.js';
+import { runCommand } from './commands/run.js';
+import { startCommand } from './commands/start.js';
+import { restartCommand, stopCommand } from './commands/stop.js';
+import { waitCommand } from './commands/wait.js';
 import { historyCommand } from './commands/history.js';
 import { imageGroup } from './commands/image.js';
 import { imagesCommand } from './commands/images.js';
@@ -46,7 +59,9 @@ function configure(cmd: LadingCommand, io: CliIO): void {
     writeErr: (s) => io.stderr.write(s),
     outputError: () => undefined, // errors are printed once, by runCli
   });
-  cmd.helpOption('-h, --help', 'Print usage');
+  // run/create use -h for --hostname, as docker's; there help is --help alone.
+  const hostnameFlag = cmd.options.some((o) => o.short === '-h');
+  cmd.helpOption(hostnameFlag ? '--help' : '-h, --help', 'Print usage');
   cmd.showSuggestionAfterError(false);
   // docker lists commands by name only ("  version     Show the …").
   cmd.configureHelp({ subcommandTerm: (sub) => sub.name() });
@@ -117,6 +132,20 @@ export function buildProgram(ctx: CliContext): LadingCommand {
   program.addCommand(pushCommand(ctx));
   program.addCommand(loginCommand(ctx));
   program.addCommand(logoutCommand(ctx));
+  program.addCommand(runCommand(ctx));
+  program.addCommand(createCommand(ctx));
+  program.addCommand(startCommand(ctx));
+  program.addCommand(attachCommand(ctx));
+  program.addCommand(logsCommand(ctx));
+  program.addCommand(execCommand(ctx));
+  program.addCommand(stopCommand(ctx));
+  program.addCommand(killCommand(ctx));
+  program.addCommand(restartCommand(ctx));
+  program.addCommand(rmCommand(ctx));
+  program.addCommand(renameCommand(ctx));
+  program.addCommand(waitCommand(ctx));
+  program.addCommand(psCommand(ctx));
+  program.addCommand(containerGroup(ctx));
   program.addCommand(imageGroup(ctx));
   program.addCommand(systemGroup(ctx));
   configure(program, ctx.io);

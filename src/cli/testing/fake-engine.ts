@@ -4,6 +4,7 @@
  */
 
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { testBase } from '../../../test/support/test-base.js';
@@ -21,12 +22,23 @@ export interface RecordedRequest {
 
 export type Handler = (req: RecordedRequest, res: http.ServerResponse) => void;
 
+/**
+ * A hijacking route (attach, exec start): called with the request (its body read) and the raw
+ * socket, after the fake has answered `101 UPGRADED` with `contentType`.
+ */
+export interface UpgradeRoute {
+  contentType?: string;
+  handle(req: RecordedRequest, socket: Duplex): void;
+}
+
 export interface FakeEngine {
   socketPath: string;
   host: string;
   requests: RecordedRequest[];
   /** Routes keyed "METHOD /path" (path without query; versioned paths as sent). */
   routes: Map<string, Handler>;
+  /** Hijacking routes keyed "METHOD /path" (unversioned). */
+  upgrades: Map<string, UpgradeRoute>;
   /** Called for every piece of a request body as it arrives (before the handler runs). */
   onChunk?: (chunk: Buffer, req: http.IncomingMessage) => void;
   close(): Promise<void>;
@@ -84,12 +96,57 @@ export async function startFakeEngine(routes: Record<string, Handler> = {}): Pro
       else sendJson(res, 404, { message: `page not found: ${path}` });
     });
   });
+  const upgrades = new Map<string, UpgradeRoute>();
+  // Hijacked sockets are no longer the server's: closeAllConnections() does not see them.
+  const hijacked = new Set<Duplex>();
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    hijacked.add(socket);
+    socket.once('close', () => hijacked.delete(socket));
+    const length = Number(req.headers['content-length'] ?? 0);
+    let body = head;
+    const ready = (): void => {
+      socket.removeListener('data', more);
+      const rest = body.subarray(length);
+      const raw = body.subarray(0, length);
+      const rec: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: raw.toString('utf8'),
+        raw,
+        chunks: 1,
+      };
+      requests.push(rec);
+      const path = (rec.url.split('?')[0] ?? '').replace(/^\/v[\d.]+/, '');
+      const route = upgrades.get(`${rec.method} ${path}`);
+      if (!route) {
+        const text = JSON.stringify({ message: `page not found: ${path}` });
+        socket.end(
+          `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+        );
+        return;
+      }
+      socket.write(
+        `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${route.contentType ?? 'application/vnd.docker.multiplexed-stream'}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`,
+      );
+      if (rest.length > 0) socket.unshift(rest);
+      route.handle(rec, socket);
+    };
+    const more = (chunk: Buffer): void => {
+      body = Buffer.concat([body, chunk]);
+      if (body.length >= length) ready();
+    };
+    if (body.length >= length) ready();
+    else socket.on('data', more);
+  });
   const engine: FakeEngine = {
     socketPath,
     host: `unix://${socketPath}`,
     requests,
     routes: table,
+    upgrades,
     close: async () => {
+      for (const socket of hijacked) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /** Runs the CLI in-process for tests, with in-memory stdout/stderr and a chosen stdin. */
 
 import { Readable } from 'node:stream';
-import type { Input } from '../context.js';
+import type { Input, SignalSource } from '../context.js';
 import { runCli } from '../program.js';
 import { memoryOutput } from './fake-engine.js';
 
@@ -18,14 +18,19 @@ export interface RunOptions {
   stdoutTTY?: boolean;
   /** The terminal width stdout reports (with stdoutTTY). */
   columns?: number;
+  /** The terminal height stdout reports (with stdoutTTY). */
+  rows?: number;
   stdinTTY?: boolean;
   signal?: AbortSignal;
+  /** Signals the command hears (sig-proxy); emit signal names on an EventEmitter. */
+  signals?: SignalSource;
 }
 
 export async function runLading(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   const stdout = Object.assign(
     memoryOutput(opts.stdoutTTY === true),
     opts.columns === undefined ? {} : { columns: opts.columns },
+    opts.rows === undefined ? {} : { rows: opts.rows },
   );
   const stderr = memoryOutput();
   let stdin: Input;
@@ -41,6 +46,7 @@ export async function runLading(args: string[], opts: RunOptions = {}): Promise<
     stdin,
     env: opts.env ?? {},
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.signals ? { signals: opts.signals } : {}),
   });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

@@ -1,0 +1,38 @@
+/** `lading container …`: the container command group, laid out as docker's. */
+
+import { commandGroup, type CommandGroup } from '../command-group.js';
+import type { CliContext } from '../context.js';
+import { attachCommand } from './attach.js';
+import { containerInspectCommand } from './container-inspect.js';
+import { containerPruneCommand } from './container-prune.js';
+import { createCommand } from './create.js';
+import { execCommand } from './exec.js';
+import { killCommand } from './kill.js';
+import { logsCommand } from './logs.js';
+import { psCommand } from './ps.js';
+import { renameCommand } from './rename.js';
+import { rmCommand } from './rm.js';
+import { runCommand } from './run.js';
+import { startCommand } from './start.js';
+import { restartCommand, stopCommand } from './stop.js';
+import { waitCommand } from './wait.js';
+
+export function containerGroup(ctx: CliContext): CommandGroup {
+  return commandGroup('container', 'Manage containers', [
+    attachCommand(ctx),
+    createCommand(ctx),
+    execCommand(ctx),
+    containerInspectCommand(ctx),
+    killCommand(ctx),
+    logsCommand(ctx),
+    psCommand(ctx, 'ls'),
+    containerPruneCommand(ctx),
+    renameCommand(ctx),
+    restartCommand(ctx),
+    rmCommand(ctx, true),
+    runCommand(ctx),
+    startCommand(ctx),
+    stopCommand(ctx),
+    waitCommand(ctx),
+  ]);
+}

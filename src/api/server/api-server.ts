@@ -124,6 +124,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     let hijacked = false;
     const readBody = (limit?: number): Promise<Buffer> =>
       call.upgraded ? readUpgradeBody(req, call.socket, call.state, limit) : readRequestBody(req, limit);
+    // dockerd logs every call at debug level; with the time taken, which it does not.
+    const started = performance.now();
+    log.debug(`Calling ${method} ${rawPath}`);
     try {
       const apiVersion = negotiateApiVersion(requested);
       const ctx: RequestContext = {
@@ -167,6 +170,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
     } finally {
       shutdown.signal.removeEventListener('abort', onGone);
+      log.debug('call handled', { ms: (performance.now() - started).toFixed(1) });
     }
   }
 

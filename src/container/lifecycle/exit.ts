@@ -9,6 +9,7 @@ import { setStopped, type ContainerRecord } from '../model/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import type { RunningProcess } from './running-process.js';
 import { removeContainer } from './remove.js';
+import { PhaseTimer } from './phase-timer.js';
 
 /** How long exited output may keep arriving (a background child holding stdout open). */
 const OUTPUT_GRACE_MS = 2000;
@@ -34,13 +35,16 @@ async function handleExit(
   const { runtime, layers, logger, publish } = ctx.options;
   const id = record.ID;
   await ctx.locks.run(id, async () => {
+    const timer = new PhaseTimer(logger, 'exit', id);
     await process.outputEnded(OUTPUT_GRACE_MS);
+    timer.mark('output');
     const step = async (what: string, fn: () => Promise<unknown>) => {
       try {
         await fn();
       } catch (err) {
         logger.warn(`after exit: ${what} failed`, { container: id, error: String(err) });
       }
+      timer.mark(what.split(' ')[0]!);
     };
     await step('deleting the task', () => runtime.deleteTask(id));
     await step('deleting the containerd container', () => runtime.deleteContainer(id));
@@ -53,6 +57,7 @@ async function handleExit(
       oomKilled: process.oomKilled,
     });
     await step('saving the record', () => ctx.save(record));
+    timer.done();
     publish('die', record, { exitCode: String(exit.exitStatus) });
     ctx.lifecycle.emit(`exit:${id}`, exit.exitStatus);
   });

@@ -8,6 +8,7 @@ import { setRemovalInProgress, type ContainerRecord } from '../model/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { nextExit, signalContainer } from './stop.js';
 import { SIGKILL } from '../process/signals.js';
+import { PhaseTimer } from './phase-timer.js';
 
 export interface RemoveOptions {
   force: boolean;
@@ -35,9 +36,13 @@ export async function removeContainer(
     if (setRemovalInProgress(record)) {
       throw new ConflictError(`removal of container ${record.Name.slice(1)} is already in progress`);
     }
+    const timer = new PhaseTimer(ctx.options.logger, 'remove', id);
     try {
       await ctx.options.layers.removeRWLayer(id);
+      timer.mark('layers');
       await ctx.store.remove(id);
+      timer.mark('record');
+      timer.done();
     } catch (err) {
       setRemovalInProgress(record, false);
       throw err;

@@ -14,6 +14,7 @@ import { containerSpecInput } from '../spec/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { writeContainerFiles } from './container-files.js';
 import { watchExit } from './exit.js';
+import { PhaseTimer } from './phase-timer.js';
 import { removeContainer } from './remove.js';
 import { RunningProcess } from './running-process.js';
 import { EXIT_START_FAILED, RuntimeStartError, fromRuntime, translateStartError } from './start-errors.js';
@@ -44,13 +45,16 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
   const { layers, runtime, logger, cgroupParent, initBinary } = ctx.options;
   const id = record.ID;
   const undo: (() => Promise<unknown>)[] = [];
+  const timer = new PhaseTimer(logger, 'start', id);
   try {
     const rootfs = await layers.mount(id);
+    timer.mark('mount');
     undo.push(() => layers.unmount(id));
     const files = await writeContainerFiles(record, ctx.containerDir(id));
     record.HostnamePath = files.hostname;
     record.HostsPath = files.hosts;
     record.ResolvConfPath = files.resolvConf;
+    timer.mark('files');
 
     const input = containerSpecInput(record, {
       rootfs,
@@ -61,12 +65,14 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
       initPath: initBinary,
     });
     const spec = buildSpec(input);
+    timer.mark('spec');
 
     // A leftover from a crash would make the create fail; it is ours and stopped, so drop it.
     await runtime.deleteTask(id).catch(() => undefined);
     await runtime.deleteContainer(id).catch(() => undefined);
     await runtime.createContainer({ id, spec });
     undo.push(() => runtime.deleteContainer(id));
+    timer.mark('containerd-container');
 
     const fifos = await ProcessFifos.create({
       dir: join(ctx.options.fifoDir, id),
@@ -78,20 +84,25 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
     process.rootfs = rootfs;
     process.specInput = input;
     undo.push(() => process.close());
+    timer.mark('stdio');
     await runtime.createTask({ containerId: id, stdio: fifos.stdio }).catch((err: unknown) => {
       throw new RuntimeStartError(err);
     });
     undo.push(() => runtime.deleteTask(id));
     fifos.shimOpened();
+    timer.mark('task');
     process.wireOutput();
     const { pid } = await runtime.startProcess(id).catch((err: unknown) => {
       throw new RuntimeStartError(err);
     });
+    timer.mark('start');
     ctx.running.set(id, process);
     setRunning(record, pid);
     record.HasBeenStartedBefore = true;
     record.HasBeenManuallyStopped = false;
     await ctx.save(record);
+    timer.mark('save');
+    timer.done();
     ctx.options.publish('start', record);
     watchExit(ctx, record, process);
   } catch (err) {

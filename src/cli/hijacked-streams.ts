@@ -71,6 +71,10 @@ export function streamHijacked(conn: HijackedConnection, opts: StreamOptions): P
     socket.on('data', onOutput);
     socket.once('end', () => finish('done'));
     socket.once('close', () => finish('done'));
+    // The upgrade hands the socket over paused, and a process that exited without output may
+    // have ended the connection before these listeners existed: read on, or finish now.
+    if (socket.destroyed) queueMicrotask(() => finish('done'));
+    else socket.resume();
     socket.once('error', (err: NodeJS.ErrnoException) => {
       // The daemon hanging up after the process exited is the normal end of a session.
       if (err.code === 'ECONNRESET' || err.code === 'EPIPE') finish('done');

@@ -174,7 +174,7 @@ export class ExecManager {
     } catch (err) {
       await fifos?.close();
       await runtime.deleteTask(container.ID, exec.id).catch(() => undefined);
-      const failure = translateStartError(err);
+      const failure = translateStartError(err, '');
       exec.state = 'exited';
       exec.exitCode = failure.exitCode;
       hub.endAll('exited');

@@ -27,8 +27,9 @@ export interface StartFailure {
   exitCode: number;
 }
 
-export function translateStartError(err: unknown): StartFailure {
-  const message = `failed to create task for container: ${err instanceof Error ? err.message : String(err)}`;
+/** `prefix`: dockerd's words before runc's for a container start; an exec's error has none. */
+export function translateStartError(err: unknown, prefix = 'failed to create task for container: '): StartFailure {
+  const message = `${prefix}${err instanceof Error ? err.message : String(err)}`;
   const lower = message.toLowerCase();
   if (lower.includes('executable file not found') || lower.includes('no such file or directory')) {
     return { error: new InvalidArgumentError(message, { cause: err }), exitCode: EXIT_COMMAND_NOT_FOUND };

@@ -49,23 +49,16 @@ export async function signalContainer(
   ctx.options.publish('kill', record, { signal: String(signal) });
 }
 
-/** `docker kill`: ConflictError `cannot kill container: x: container <id> is not running`. */
+/**
+ * `docker kill`: ConflictError `container <id> is not running` when it is not (the API adds
+ * "cannot kill container: <name>: " in front, as moby's router does).
+ */
 export async function killContainer(
   ctx: ManagerContext,
   record: ContainerRecord,
   rawSignal: string,
 ): Promise<void> {
-  const signal = rawSignal === '' ? SIGKILL : parseSignal(rawSignal);
-  try {
-    await signalContainer(ctx, record, signal);
-  } catch (err) {
-    if (err instanceof ConflictError) {
-      throw new ConflictError(`cannot kill container: ${record.Name.slice(1)}: ${err.message}`, {
-        cause: err,
-      });
-    }
-    throw err;
-  }
+  await signalContainer(ctx, record, rawSignal === '' ? SIGKILL : parseSignal(rawSignal));
 }
 
 /** Resolves false when it was not running. */

@@ -82,7 +82,9 @@ export async function runHijackedSession(
     ctx.logger.debug('hijacked session failed', { error: messageOf(failure) });
     if (!conn.destroyed && conn.writable) {
       const text = Buffer.from(options.describeError(failure));
-      conn.write(tty ? text : encodeFrame(StdStream.system, text));
+      // On stdout, as moby writes it: the docker CLI prints it and then asks the exec's exit
+      // code (127 for a missing command), where a system-error frame would make it exit 1.
+      conn.write(tty ? text : encodeFrame(StdStream.stdout, text));
     }
   }
   closeConnection(conn);

@@ -399,7 +399,7 @@ describe('containers streaming routes', () => {
       assert.deepEqual(frames(exchange.body), [[1, 'x']]);
     });
 
-    it('writes a failure after the hijack as a system-error frame (raw text with a TTY)', async () => {
+    it('writes a failure after the hijack on stdout as moby does (raw text with a TTY)', async () => {
       state.session = async (streams) => {
         streams.stdout?.write('partial');
         throw new Error('fifo vanished');
@@ -410,7 +410,7 @@ describe('containers streaming routes', () => {
       );
       assert.deepEqual(frames(framed.body), [
         [1, 'partial'],
-        [3, 'Error attaching: fifo vanished\n'],
+        [1, 'Error attaching: fifo vanished\n'],
       ]);
       state.tty = true;
       const raw = await rawExchange(

@@ -146,7 +146,7 @@ describe('exec routes', () => {
       server.socketPath,
       requestHead('POST', '/v1.47/exec/e1/start', { body: '{}' }),
     );
-    assert.deepEqual(frames(framed.body), [[3, 'container stopped\r\n']]);
+    assert.deepEqual(frames(framed.body), [[1, 'container stopped\r\n']]);
   });
 
   it('hijacks a plain (non-upgrade) start too, answering 200 with the raw-stream type', async () => {

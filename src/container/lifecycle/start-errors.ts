@@ -28,7 +28,10 @@ export interface StartFailure {
 }
 
 /** `prefix`: dockerd's words before runc's for a container start; an exec's error has none. */
-export function translateStartError(err: unknown, prefix = 'failed to create task for container: '): StartFailure {
+export function translateStartError(
+  err: unknown,
+  prefix = 'failed to create task for container: ',
+): StartFailure {
   const message = `${prefix}${err instanceof Error ? err.message : String(err)}`;
   const lower = message.toLowerCase();
   if (lower.includes('executable file not found') || lower.includes('no such file or directory')) {

@@ -1,10 +1,13 @@
 /**
  * The files ladingd bind-mounts into a container: `containers/<id>/hostname`, `hosts` and
  * `resolv.conf`. They are written before each start (the network settings they carry may have
- * changed), atomically, so a crash never leaves a container with a half-written resolver.
+ * changed) under a temporary name and renamed into place, so a container never sees a
+ * half-written file. They are not fsynced: the next start writes them again, so a crash can
+ * lose nothing that matters, and three fsyncs would add to every start.
  */
 import { join } from 'node:path';
-import { atomicWriteFile } from '../../durable/index.js';
+import { rename, writeFile } from 'node:fs/promises';
+import { tempPathFor } from '../../durable/index.js';
 import type { ContainerRecord } from '../model/index.js';
 import { containerResolvConf, hostnameFile, hostsFile, readHostResolvConf } from '../../network/index.js';
 
@@ -32,8 +35,8 @@ export async function writeContainerFiles(
   const hostResolv = readHostResolvConf();
   const address = NetworkSettings.IPAddress || undefined;
   await Promise.all([
-    atomicWriteFile(paths.hostname, hostnameFile(Config.Hostname)),
-    atomicWriteFile(
+    replaceFile(paths.hostname, hostnameFile(Config.Hostname)),
+    replaceFile(
       paths.hosts,
       hostsFile({
         hostname: Config.Hostname,
@@ -42,7 +45,7 @@ export async function writeContainerFiles(
         extraHosts: HostConfig.ExtraHosts ?? [],
       }),
     ),
-    atomicWriteFile(
+    replaceFile(
       paths.resolvConf,
       hostNetwork
         ? hostResolv
@@ -54,4 +57,10 @@ export async function writeContainerFiles(
     ),
   ]);
   return paths;
+}
+
+async function replaceFile(path: string, content: string): Promise<void> {
+  const temp = tempPathFor(path);
+  await writeFile(temp, content, { mode: 0o644 });
+  await rename(temp, path);
 }

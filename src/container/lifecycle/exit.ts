@@ -56,14 +56,16 @@ async function handleExit(
       finishedAt: exit.exitedAt,
       oomKilled: process.oomKilled,
     });
-    await step('saving the record', () => ctx.save(record));
+    // An --rm container is removed next; its exit state is saved only if that fails.
+    if (!record.HostConfig.AutoRemove) await step('saving the record', () => ctx.save(record));
     timer.done();
     publish('die', record, { exitCode: String(exit.exitStatus) });
     ctx.lifecycle.emit(`exit:${id}`, exit.exitStatus);
   });
   if (record.HostConfig.AutoRemove) {
-    await removeContainer(ctx, record, { force: true, removeVolumes: true }).catch((err: unknown) =>
-      logger.error('removing an --rm container failed', { container: id, error: String(err) }),
-    );
+    await removeContainer(ctx, record, { force: true, removeVolumes: true }).catch(async (err: unknown) => {
+      logger.error('removing an --rm container failed', { container: id, error: String(err) });
+      await ctx.save(record).catch(() => undefined);
+    });
   }
 }

@@ -67,10 +67,13 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
     const spec = buildSpec(input);
     timer.mark('spec');
 
-    // A leftover from a crash would make the create fail; it is ours and stopped, so drop it.
-    await runtime.deleteTask(id).catch(() => undefined);
-    await runtime.deleteContainer(id).catch(() => undefined);
-    await runtime.createContainer({ id, spec });
+    await runtime.createContainer({ id, spec }).catch(async (err: unknown) => {
+      if (!(err instanceof ConflictError)) throw err;
+      // A leftover of a crash: it is ours and its process is gone, so replace it.
+      await runtime.deleteTask(id).catch(() => undefined);
+      await runtime.deleteContainer(id);
+      await runtime.createContainer({ id, spec });
+    });
     undo.push(() => runtime.deleteContainer(id));
     timer.mark('containerd-container');
 

@@ -9,7 +9,7 @@
  * The image is a busybox-static image built by the fixtures and loaded into each engine.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlobDir, buildImage, busyboxPath, busyboxRootfs } from '../../test/fixtures/index.js';
 import { childrenOf } from '../../test/support/processes.js';
@@ -134,17 +134,33 @@ const create100: BenchCase = {
   },
 };
 
+function rssKiB(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The daemon and its children (its containerd). */
 function treeRssKiB(pid: number): number {
-  const rss = (p: number): number => {
+  return rssKiB(pid) + childrenOf(pid).reduce((sum, child) => sum + treeRssKiB(child), 0);
+}
+
+/** The shims of an engine: they daemonize, so they are found by the socket path they name. */
+function shimsRssKiB(engineDir: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
     try {
-      const status = readFileSync(`/proc/${p}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
     } catch {
-      return 0;
+      continue;
     }
-  };
-  const walk = (p: number): number => rss(p) + childrenOf(p).reduce((sum, c) => sum + walk(c), 0);
-  return walk(pid);
+    if (cmdline.includes('containerd-shim') && cmdline.includes(engineDir)) total += rssKiB(Number(entry));
+  }
+  return total;
 }
 
 const running50: BenchCase = {
@@ -171,8 +187,10 @@ const running50: BenchCase = {
           /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${engine.pid}/status`, 'utf8'))?.[1] ?? 0,
         );
         const busy = treeRssKiB(engine.pid);
+        const shims = shimsRssKiB(dir);
+        const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
         notes.push(
-          `${name}: daemon tree idle ${(idle / 1024).toFixed(0)} MiB; with 50 running: daemon ${(daemonOnly / 1024).toFixed(0)} MiB, daemon tree incl. containerd and shims ${(busy / 1024).toFixed(0)} MiB`,
+          `${name}: idle: daemon + containerd ${mib(idle)}; with 50 running: daemon ${mib(daemonOnly)}, daemon + containerd ${mib(busy)}, 50 shims ${mib(shims)}`,
         );
         docker(['rm', '-f', ...ids]);
         return summarise([{ wallMs, peakRssKiB: daemonOnly }]);

@@ -17,6 +17,7 @@ import type {
 } from '../api/types/index.js';
 import { ConflictError, InvalidArgumentError } from '../errors/index.js';
 import { KeyedLock, treeSize } from '../layer/index.js';
+import type { EventSubscription } from '../runtime/index.js';
 import {
   ContainerRegistry,
   ContainerStore,
@@ -66,12 +67,24 @@ export class ContainerManager implements ManagerContext {
     }
     for (const record of loaded.containers) this.registry.add(record);
     await recoverContainers(this, loaded.containers);
+    // Tasks.Wait tells how a process ended but not that the kernel's OOM killer ended it.
+    this.events = this.options.runtime.subscribe((event) => {
+      if (event.topic !== '/tasks/oom') return;
+      const process = this.running.get(event.containerId);
+      const record = this.registry.byFullId(event.containerId);
+      if (!process || !record) return;
+      process.oomKilled = true;
+      this.options.publish('oom', record);
+    });
   }
 
   /** Stops every running container (daemon shutdown without live restore, as dockerd). */
   async close(): Promise<void> {
     await stopAllContainers(this);
+    this.events?.close();
   }
+
+  private events: EventSubscription | undefined;
 
   private readonly hubs = new Map<string, StdioHub>();
 

@@ -229,6 +229,30 @@ describe('containers with the docker CLI', { timeout: 300_000 }, () => {
     await ok(host, 'rm', 'lg');
   });
 
+  it('rotates the json-file log with max-size and max-file', async () => {
+    await ok(
+      host,
+      'run',
+      '--name',
+      'rot',
+      '--log-opt',
+      'max-size=2k',
+      '--log-opt',
+      'max-file=2',
+      'busybox',
+      'sh',
+      '-c',
+      'yes line | head -n 400',
+    );
+    const logPath = (await inspect('rot')).LogPath;
+    assert.ok(existsSync(`${logPath}.1`), 'one rotated file');
+    assert.ok(!existsSync(`${logPath}.2`), 'max-file=2 keeps only one rotated file');
+    assert.ok(readFileSync(logPath).length <= 2048 + 100);
+    const logs = (await ok(host, 'logs', 'rot')).split('\n').filter(Boolean);
+    assert.ok(logs.length > 0 && logs.length < 400 && logs.every((l) => l === 'line'));
+    await ok(host, 'rm', 'rot');
+  });
+
   it('kills, waits, restarts and renames', async () => {
     await ok(host, 'run', '-d', '--name', 'k1', 'busybox', 'sleep', '100');
     const started = (await inspect('k1')).State.StartedAt;
@@ -312,6 +336,93 @@ describe('containers with the docker CLI', { timeout: 300_000 }, () => {
     assert.notEqual(proc.code, 0);
     assert.match(proc.stderr, /working directory/i);
     assert.equal(await ok(host, 'run', '--rm', 'dev-link'), 'real-dev\n');
+  });
+
+  it('applies the security and resource flags of run', async () => {
+    const script = [
+      'grep CapEff /proc/self/status',
+      'touch /ro 2>&1 | grep -c Read-only',
+      'touch /scratch/x && echo tmpfs-writable',
+      'ulimit -n',
+      'df -k /dev/shm | tail -1 | tr -s " " | cut -d" " -f2',
+      'hostname',
+      'cat /proc/1/cmdline | tr "\\0" " "; echo',
+    ].join('; ');
+    const out = await ok(
+      host,
+      'run',
+      '--rm',
+      '--read-only',
+      '--tmpfs',
+      '/scratch:size=1m',
+      '--cap-drop',
+      'ALL',
+      '--cap-add',
+      'CHOWN',
+      '--ulimit',
+      'nofile=512:512',
+      '--shm-size',
+      '8m',
+      '-h',
+      'myhost',
+      '--init',
+      'busybox',
+      'sh',
+      '-c',
+      script,
+    );
+    const lines = out.trim().split('\n');
+    assert.equal(lines[0], 'CapEff:\t0000000000000001', 'only CAP_CHOWN is left');
+    assert.equal(lines[1], '1', '--read-only makes / read-only');
+    assert.equal(lines[2], 'tmpfs-writable');
+    assert.equal(lines[3], '512');
+    assert.equal(lines[4], '8192');
+    assert.equal(lines[5], 'myhost');
+    assert.match(lines[6]!, /^\/sbin\/docker-init -- sh -c /, '--init runs tini as pid 1');
+    const privileged = await ok(
+      host,
+      'run',
+      '--rm',
+      '--privileged',
+      'busybox',
+      'grep',
+      'CapEff',
+      '/proc/self/status',
+    );
+    assert.notEqual(
+      privileged.trim(),
+      'CapEff:\t00000000a80425fb',
+      'privileged has more than the default set',
+    );
+    assert.equal(
+      (await ok(host, 'run', '--rm', 'busybox', 'grep', 'CapEff', '/proc/self/status')).trim(),
+      'CapEff:\t00000000a80425fb',
+      "Docker's default capability set",
+    );
+  });
+
+  it('stops with --stop-signal and --stop-timeout', async () => {
+    // A shell as pid 1 ignores SIGTERM; with SIGUSR1 trapped it exits at once with 42.
+    await ok(
+      host,
+      'run',
+      '-d',
+      '--name',
+      'sig',
+      '--stop-signal',
+      'USR1',
+      '--stop-timeout',
+      '30',
+      'busybox',
+      'sh',
+      '-c',
+      'trap "exit 42" USR1; while true; do sleep 0.1; done',
+    );
+    const started = Date.now();
+    await ok(host, 'stop', 'sig');
+    assert.ok(Date.now() - started < 10_000, 'stopped by the stop signal, not the timeout');
+    assert.equal((await inspect('sig')).State.ExitCode, 42);
+    await ok(host, 'rm', 'sig');
   });
 
   it('reports every transition as an event', async () => {

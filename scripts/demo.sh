@@ -12,6 +12,7 @@ rootfs=$(mktemp -d) work=$(mktemp -d)
 registry_pid="" mirror_daemon_pid=""
 cleanup() {
   local rc=$? # the script's own status, not that of the clean-up
+  lading rm -f web1 >/dev/null 2>&1 || true
   [ -n "$mirror_daemon_pid" ] && kill -TERM "$mirror_daemon_pid" 2>/dev/null && { wait "$mirror_daemon_pid" 2>/dev/null || true; }
   [ -n "$registry_pid" ] && kill -TERM "$registry_pid" 2>/dev/null && { wait "$registry_pid" 2>/dev/null || true; }
   rm -rf "$rootfs" "$work"
@@ -20,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp"
 cp "$(command -v busybox)" "$rootfs/bin/busybox"
-for applet in sh ls cat echo; do ln -s busybox "$rootfs/bin/$applet"; done
+for applet in sh ls cat echo rm; do ln -s busybox "$rootfs/bin/$applet"; done
 echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
 printf '\n\033[1m$ %s\033[0m\n' "tar -C rootfs -c . | lading import -c 'CMD [\"/bin/sh\"]' - demo/busybox:latest"
 tar -C "$rootfs" -c . | lading import -c 'CMD ["/bin/sh"]' - demo/busybox:latest
@@ -29,6 +30,19 @@ step lading image inspect --format '{{.GraphDriver.Name}} {{json .RootFS.Layers}
 step lading history demo/busybox
 printf '\n\033[1m$ lading save demo/busybox | lading load\033[0m\n'
 lading save demo/busybox | lading load
+
+# Containers: one image backs many containers, each with a read-write layer of its own on top
+# of the image's (overlay2's LowerDir/UpperDir), started with the image config's CMD and ENV.
+step lading run --rm demo/busybox echo hello from a container
+step lading run -itd --name web1 demo/busybox
+step lading inspect --format '{{json .GraphDriver}}' web1
+step lading exec web1 sh -c 'echo changed >> /etc/passwd; rm /bin/ls'
+upper=$(lading inspect --format '{{.GraphDriver.Data.UpperDir}}' web1)
+# Copy-on-write: the changed file was copied up, the deleted one is a whiteout (c 0,0).
+step ls -l "$upper/etc/passwd" "$upper/bin/ls"
+step lading run --rm demo/busybox cat /etc/passwd
+step lading ps --format 'table {{.Names}}\t{{.Image}}\t{{.Command}}\t{{.Status}}'
+step lading rm -f web1
 step lading rmi demo/busybox
 
 # Registries: a registry on 127.0.0.1 (Debian's docker-registry) to push to and pull from.

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { BlobDir, buildImage, busyboxRootfs } from '../fixtures/index.js';
 import { useCleanup } from '../support/cleanup.js';
 import { lading, runCommand } from '../support/cli.js';
 import { startDaemon, type TestDaemon } from '../support/daemon.js';
@@ -23,6 +24,32 @@ print(json.dumps({
     'ping': client.ping(),
     'apiVersion': client.version()['ApiVersion'],
     'rootDir': client.info()['DockerRootDir'],
+}))
+`;
+
+/**
+ * docker-py running containers: load an image archive (argv[2]), run with remove, run
+ * detached and exec into it, read logs, stop, wait and remove. Prints what it saw as JSON.
+ */
+const DOCKER_PY_CONTAINERS = `
+import json, sys
+import docker
+client = docker.DockerClient(base_url=sys.argv[1])
+with open(sys.argv[2], 'rb') as f:
+    client.images.load(f.read())
+out = client.containers.run('pybox', ['sh', '-c', 'echo $GREETING'], environment={'GREETING': 'from docker-py'}, remove=True)
+c = client.containers.run('pybox', ['sh', '-c', 'echo started; exec sleep 60'], detach=True, name='py-detached')
+code, exec_out = c.exec_run(['echo', 'exec works'])
+c.reload()
+status = c.status
+c.stop(timeout=1)
+waited = c.wait()
+logs = c.logs()
+c.remove()
+print(json.dumps({
+    'run': out.decode(), 'exec': [code, exec_out.decode()], 'status': status,
+    'wait': waited['StatusCode'], 'logs': logs.decode(),
+    'left': len(client.containers.list(all=True)),
 }))
 `;
 
@@ -49,6 +76,26 @@ describe('Engine API clients against ladingd', { timeout: 120_000 }, () => {
       assert.match(version.ApiVersion, /^1\.\d+$/);
       assert.equal(answers.apiVersion, version.ApiVersion);
       assert.equal(answers.rootDir, daemon.dataRoot);
+    });
+  });
+
+  describe('docker-py with containers', () => {
+    it('loads an image, runs, execs, reads logs, stops, waits and removes', async () => {
+      const blobs = await BlobDir.create(testBase());
+      cleanup.defer('fixture blobs', () => blobs.dispose());
+      const image = await buildImage({ layers: [busyboxRootfs()], config: { Cmd: ['sh'] } }, blobs);
+      const archive = join(testBase(), 'pybox.tar');
+      await image.writeDockerArchive(archive, { repoTags: ['pybox:latest'] });
+      const result = await runCommand('python3', ['-c', DOCKER_PY_CONTAINERS, daemon.host, archive]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), {
+        run: 'from docker-py\n',
+        exec: [0, 'exec works\n'],
+        status: 'running',
+        wait: 137,
+        logs: 'started\n',
+        left: 0,
+      });
     });
   });
 

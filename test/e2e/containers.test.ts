@@ -5,6 +5,7 @@
  * codes, and hostile-input row 27. The TTY cases run the CLI on a pseudo-terminal.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -163,6 +164,21 @@ describe('containers with the docker CLI', { timeout: 300_000 }, () => {
     await ok(host, 'rm', 'web1');
     assert.ok(!existsSync(data['UpperDir']!), 'rm removes the read-write layer');
     assert.ok(!mountsUnder(daemon.dataRoot).includes(data['MergedDir']!));
+  });
+
+  it('passes piped stdin with -i and closes it at EOF', async () => {
+    const result = spawnSync(
+      DOCKER_BIN,
+      ['-H', host, 'run', '--rm', '-i', 'busybox', 'sh', '-c', 'cat; echo eof-seen'],
+      {
+        input: 'piped line\n',
+        env: { PATH: process.env['PATH'], DOCKER_CONFIG: join(testBase(), 'docker-config') },
+        timeout: 30_000,
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'piped line\neof-seen\n');
   });
 
   it('creates, then start -a prints the output', async () => {

@@ -49,6 +49,7 @@ export class ContainerManager implements ManagerContext {
   readonly store: ContainerStore;
   readonly locks = new KeyedLock();
   readonly running = new Map<string, RunningProcess>();
+  readonly runtimeCleanups = new Map<string, Promise<void>>();
   readonly lifecycle = new EventEmitter();
 
   constructor(readonly options: ContainerManagerOptions) {
@@ -81,6 +82,7 @@ export class ContainerManager implements ManagerContext {
   /** Stops every running container (daemon shutdown without live restore, as dockerd). */
   async close(): Promise<void> {
     await stopAllContainers(this);
+    await Promise.all(this.runtimeCleanups.values());
     this.events?.close();
   }
 

@@ -40,6 +40,8 @@ export interface ManagerContext {
   readonly locks: KeyedLock;
   /** The container's process, while it runs. */
   readonly running: Map<string, RunningProcess>;
+  /** containerd's deletion of an exited task and container, still running in the background. */
+  readonly runtimeCleanups: Map<string, Promise<void>>;
   /** Emits `exit:<id>` (with the exit code) and `removed:<id>`. */
   readonly lifecycle: EventEmitter;
   containerDir(id: string): string;

@@ -38,16 +38,29 @@ async function handleExit(
     const timer = new PhaseTimer(logger, 'exit', id);
     await process.outputEnded(OUTPUT_GRACE_MS);
     timer.mark('output');
+    const warn = (what: string, err: unknown) =>
+      logger.warn(`after exit: ${what} failed`, { container: id, error: String(err) });
     const step = async (what: string, fn: () => Promise<unknown>) => {
       try {
         await fn();
       } catch (err) {
-        logger.warn(`after exit: ${what} failed`, { container: id, error: String(err) });
+        warn(what, err);
       }
       timer.mark(what.split(' ')[0]!);
     };
-    await step('deleting the task', () => runtime.deleteTask(id));
-    await step('deleting the containerd container', () => runtime.deleteContainer(id));
+    // containerd's cleanup (runc delete, the shim's exit) takes tens of milliseconds and
+    // nothing here needs it: it runs on while the container is recorded, and removed with
+    // --rm. The next start of this container, and the daemon's shutdown, wait for it.
+    const forget = (async () => {
+      await runtime.deleteTask(id).catch((err: unknown) => warn('deleting the task', err));
+      await runtime
+        .deleteContainer(id)
+        .catch((err: unknown) => warn('deleting the containerd container', err));
+    })();
+    ctx.runtimeCleanups.set(id, forget);
+    void forget.finally(() => {
+      if (ctx.runtimeCleanups.get(id) === forget) ctx.runtimeCleanups.delete(id);
+    });
     await step('closing stdio', () => process.close());
     await step('unmounting the rootfs', () => layers.unmount(id));
     ctx.running.delete(id);

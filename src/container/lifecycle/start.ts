@@ -67,6 +67,7 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
     const spec = buildSpec(input);
     timer.mark('spec');
 
+    await ctx.runtimeCleanups.get(id); // the previous run's task may still be being deleted
     await runtime.createContainer({ id, spec }).catch(async (err: unknown) => {
       if (!(err instanceof ConflictError)) throw err;
       // A leftover of a crash: it is ours and its process is gone, so replace it.

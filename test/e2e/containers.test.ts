@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { BlobDir, buildImage, busyboxRootfs } from '../fixtures/index.js';
@@ -439,6 +440,56 @@ describe('containers with the docker CLI', { timeout: 300_000 }, () => {
     assert.ok(Date.now() - started < 10_000, 'stopped by the stop signal, not the timeout');
     assert.equal((await inspect('sig')).State.ExitCode, 42);
     await ok(host, 'rm', 'sig');
+  });
+
+  it("shares the host network or another container's, and refuses what it cannot do yet", async () => {
+    assert.equal(
+      await ok(host, 'run', '--rm', '--network', 'host', 'busybox', 'hostname'),
+      `${hostname()}\n`,
+    );
+    await ok(host, 'run', '-d', '--name', 'netns', 'busybox', 'sleep', '60');
+    const own = await ok(host, 'exec', 'netns', 'stat', '-L', '-c', '%i', '/proc/self/ns/net');
+    const joined = await ok(
+      host,
+      'run',
+      '--rm',
+      '--network',
+      'container:netns',
+      'busybox',
+      'stat',
+      '-L',
+      '-c',
+      '%i',
+      '/proc/self/ns/net',
+    );
+    assert.equal(joined, own);
+    assert.notEqual(
+      await ok(host, 'run', '--rm', 'busybox', 'stat', '-L', '-c', '%i', '/proc/self/ns/net'),
+      own,
+    );
+    await ok(host, 'rm', '-f', 'netns');
+    for (const args of [
+      ['-v', '/tmp:/host-tmp'],
+      ['-p', '127.0.0.1:8080:80'],
+    ]) {
+      const refused = await docker(host, 'run', '--rm', ...args, 'busybox', 'true');
+      assert.equal(refused.code, 125);
+      assert.match(refused.stderr, /not supported by this version of lading/);
+    }
+    const noNetwork = await docker(
+      host,
+      'run',
+      '--rm',
+      '--pull',
+      'never',
+      '--network',
+      'nosuchnet',
+      'busybox',
+      'true',
+    );
+    assert.equal(noNetwork.code, 125);
+    assert.match(noNetwork.stderr, /network nosuchnet not found/);
+    assert.equal(await ok(host, 'ps', '-aq'), '');
   });
 
   it('reports every transition as an event', async () => {

@@ -4,6 +4,7 @@
  * is undone, so a failed create leaves no name, layer or directory behind.
  */
 import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerCreateRequest, ContainerCreateResponse } from '../../api/types/index.js';
 import { InvalidArgumentError } from '../../errors/index.js';
@@ -18,6 +19,7 @@ import {
 import { validateSpecOptions } from '../spec/index.js';
 import { DOCKER_MASKED_PATHS, DOCKER_READONLY_PATHS } from '../../runtime/spec/index.js';
 import type { ManagerContext } from '../manager-context.js';
+import { refuseUnsupportedOptions } from './unsupported-options.js';
 
 export interface CreateOptions {
   name: string;
@@ -64,12 +66,17 @@ export async function createContainer(
   });
   validateLogConfig(hostConfig.LogConfig?.Type ?? 'json-file', hostConfig.LogConfig?.Config ?? {});
   validateSpecOptions(hostConfig);
+  refuseUnsupportedOptions(hostConfig);
 
   const { id, name } = ctx.registry.allocate(options.name);
   const dir = ctx.containerDir(id);
   let layerMade = false;
   try {
-    const merged = mergeContainerConfig(request, image.config.config ?? {}, id);
+    const merged = mergeContainerConfig(request, image.config.config ?? {}, {
+      id,
+      networkMode: hostConfig.NetworkMode ?? '',
+      hostHostname: hostname(),
+    });
     const record: ContainerRecord = {
       ID: id,
       Created: nowGoTime(),

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { ConflictError } from '../../errors/index.js';
 import { ProcessFifos } from '../../runtime/index.js';
-import { buildSpec } from '../../runtime/spec/index.js';
+import { buildSpec, type NetworkNamespaceInput } from '../../runtime/spec/index.js';
 import { setRunning, setStopped, nowGoTime, type ContainerRecord } from '../model/index.js';
 import { containerSpecInput } from '../spec/index.js';
 import type { ManagerContext } from '../manager-context.js';
@@ -63,6 +63,7 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
       resolvConfPath: files.resolvConf,
       cgroupsPath: `${cgroupParent}/${id}`,
       initPath: initBinary,
+      network: networkNamespace(ctx, record),
     });
     const spec = buildSpec(input);
     timer.mark('spec');
@@ -122,4 +123,22 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
     await ctx.save(record).catch(() => undefined);
     throw failure.error;
   }
+}
+
+/**
+ * The network namespace: the host's with `--network host`, another running container's with
+ * `container:<name>`, else a new one. (The default bridge arrives with issue 8; until then a
+ * new namespace has only a loopback interface, as with `--network none`.)
+ */
+function networkNamespace(ctx: ManagerContext, record: ContainerRecord): NetworkNamespaceInput {
+  const mode = record.HostConfig.NetworkMode ?? '';
+  if (mode === 'host') return { mode: 'host' };
+  if (mode.startsWith('container:')) {
+    const other = ctx.registry.get(mode.slice('container:'.length));
+    if (!other.State.Running) {
+      throw new ConflictError(`cannot join network of a non running container: ${other.ID}`);
+    }
+    return { mode: 'path', path: `/proc/${other.State.Pid}/ns/net` };
+  }
+  return { mode: 'new' };
 }

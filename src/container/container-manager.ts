@@ -37,7 +37,7 @@ import { containerLogs, type LogsRequest } from './lifecycle/logs.js';
 import type { ContainerManagerOptions, ManagerContext } from './manager-context.js';
 import { createContainer, type CreateOptions } from './lifecycle/create.js';
 import { removeContainer, type RemoveOptions } from './lifecycle/remove.js';
-import { recoverContainers, stopAllContainers } from './lifecycle/recover.js';
+import { recoverContainers, startWithDaemon, stopAllContainers } from './lifecycle/recover.js';
 import { startContainer } from './lifecycle/start.js';
 import { killContainer, nextExit, stopContainer, type StopOptions } from './lifecycle/stop.js';
 import type { RunningProcess } from './lifecycle/running-process.js';
@@ -50,6 +50,9 @@ export class ContainerManager implements ManagerContext {
   readonly locks = new KeyedLock();
   readonly running = new Map<string, RunningProcess>();
   readonly runtimeCleanups = new Map<string, Promise<void>>();
+  readonly pendingRestarts = new Map<string, NodeJS.Timeout>();
+  readonly restartDelays = new Map<string, number>();
+  shuttingDown = false;
   readonly lifecycle = new EventEmitter();
 
   constructor(readonly options: ContainerManagerOptions) {
@@ -77,10 +80,12 @@ export class ContainerManager implements ManagerContext {
       process.oomKilled = true;
       this.options.publish('oom', record);
     });
+    await startWithDaemon(this);
   }
 
   /** Stops every running container (daemon shutdown without live restore, as dockerd). */
   async close(): Promise<void> {
+    this.shuttingDown = true;
     await stopAllContainers(this);
     await Promise.all(this.runtimeCleanups.values());
     this.events?.close();

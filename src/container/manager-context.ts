@@ -42,6 +42,11 @@ export interface ManagerContext {
   readonly running: Map<string, RunningProcess>;
   /** containerd's deletion of an exited task and container, still running in the background. */
   readonly runtimeCleanups: Map<string, Promise<void>>;
+  /** Restarts waiting for their back-off, and the last back-off of each container. */
+  readonly pendingRestarts: Map<string, NodeJS.Timeout>;
+  readonly restartDelays: Map<string, number>;
+  /** Set when the daemon stops: exits then are not restarted. */
+  readonly shuttingDown: boolean;
   /** Emits `exit:<id>` (with the exit code) and `removed:<id>`. */
   readonly lifecycle: EventEmitter;
   containerDir(id: string): string;

@@ -5,10 +5,12 @@
  * woken, and an `--rm` container is removed.
  */
 import type { ProcessExit } from '../../runtime/index.js';
-import { setStopped, type ContainerRecord } from '../model/index.js';
+import { setRestarting, setStopped, type ContainerRecord } from '../model/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import type { RunningProcess } from './running-process.js';
 import { removeContainer } from './remove.js';
+import { restartWanted } from './restart-policy.js';
+import { scheduleRestart } from './restart.js';
 import { PhaseTimer } from './phase-timer.js';
 
 /** How long exited output may keep arriving (a background child holding stdout open). */
@@ -34,6 +36,7 @@ async function handleExit(
 ): Promise<void> {
   const { runtime, layers, logger, publish } = ctx.options;
   const id = record.ID;
+  let restart = false;
   await ctx.locks.run(id, async () => {
     const timer = new PhaseTimer(logger, 'exit', id);
     await process.outputEnded(OUTPUT_GRACE_MS);
@@ -64,17 +67,17 @@ async function handleExit(
     await step('closing stdio', () => process.close());
     await step('unmounting the rootfs', () => layers.unmount(id));
     ctx.running.delete(id);
-    setStopped(record, {
-      code: exit.exitStatus,
-      finishedAt: exit.exitedAt,
-      oomKilled: process.oomKilled,
-    });
+    const exitInfo = { code: exit.exitStatus, finishedAt: exit.exitedAt, oomKilled: process.oomKilled };
+    restart = !record.HostConfig.AutoRemove && restartWanted(record, exit.exitStatus, ctx.shuttingDown);
+    if (restart) setRestarting(record, exitInfo);
+    else setStopped(record, exitInfo);
     // An --rm container is removed next; its exit state is saved only if that fails.
     if (!record.HostConfig.AutoRemove) await step('saving the record', () => ctx.save(record));
     timer.done();
     publish('die', record, { exitCode: String(exit.exitStatus) });
     ctx.lifecycle.emit(`exit:${id}`, exit.exitStatus);
   });
+  if (restart) scheduleRestart(ctx, record);
   if (record.HostConfig.AutoRemove) {
     await removeContainer(ctx, record, { force: true, removeVolumes: true }).catch(async (err: unknown) => {
       logger.error('removing an --rm container failed', { container: id, error: String(err) });

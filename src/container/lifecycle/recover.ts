@@ -7,6 +7,9 @@
 import { nowGoTime, setStopped, type ContainerRecord } from '../model/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { stopContainer } from './stop.js';
+import { cancelRestart } from './restart.js';
+import { startsWithDaemon } from './restart-policy.js';
+import { startContainer } from './start.js';
 
 /** dockerd's shutdown-timeout: how long a container may take to stop when the daemon stops. */
 const SHUTDOWN_STOP_TIMEOUT_SECONDS = 10;
@@ -46,10 +49,12 @@ export async function recoverContainers(ctx: ManagerContext, records: ContainerR
 }
 
 export async function stopAllContainers(ctx: ManagerContext): Promise<void> {
+  for (const record of ctx.registry.all()) await cancelRestart(ctx, record);
   const running = ctx.registry.all().filter((record) => record.State.Running);
   await Promise.all(
     running.map((record) =>
       stopContainer(ctx, record, {
+        manual: false,
         timeoutSeconds: Math.min(
           record.Config.StopTimeout ?? SHUTDOWN_STOP_TIMEOUT_SECONDS,
           SHUTDOWN_STOP_TIMEOUT_SECONDS,
@@ -62,4 +67,17 @@ export async function stopAllContainers(ctx: ManagerContext): Promise<void> {
       ),
     ),
   );
+}
+
+/** Containers whose restart policy brings them back when the daemon starts (`always`, `unless-stopped`). */
+export async function startWithDaemon(ctx: ManagerContext): Promise<void> {
+  for (const record of ctx.registry.all()) {
+    if (record.State.Running || !startsWithDaemon(record)) continue;
+    await startContainer(ctx, record).catch((err: unknown) =>
+      ctx.options.logger.error('starting a container with the daemon failed', {
+        container: record.ID,
+        error: String(err),
+      }),
+    );
+  }
 }

@@ -9,6 +9,7 @@ import type { ManagerContext } from '../manager-context.js';
 import { nextExit, signalContainer } from './stop.js';
 import { SIGKILL } from '../process/signals.js';
 import { PhaseTimer } from './phase-timer.js';
+import { cancelRestart } from './restart.js';
 
 export interface RemoveOptions {
   force: boolean;
@@ -21,6 +22,12 @@ export async function removeContainer(
   options: RemoveOptions,
 ): Promise<void> {
   const id = record.ID;
+  if (record.State.Restarting && !options.force) {
+    throw new ConflictError(
+      `cannot remove container "${record.Name}": container is restarting: stop the container before removing or force remove`,
+    );
+  }
+  await cancelRestart(ctx, record);
   if (record.State.Running) {
     if (!options.force) {
       throw new ConflictError(
@@ -49,6 +56,7 @@ export async function removeContainer(
     }
     ctx.registry.delete(id);
     ctx.forgetHub(id);
+    ctx.restartDelays.delete(id);
     ctx.options.publish('destroy', record);
     ctx.lifecycle.emit(`removed:${id}`);
   });

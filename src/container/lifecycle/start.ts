@@ -23,7 +23,7 @@ import { EXIT_START_FAILED, RuntimeStartError, fromRuntime, translateStartError 
 export async function startContainer(ctx: ManagerContext, record: ContainerRecord): Promise<boolean> {
   try {
     return await ctx.locks.run(record.ID, async () => {
-      if (record.State.Running) return false;
+      if (record.State.Running && !record.State.Restarting) return false;
       if (record.State.RemovalInProgress || record.State.Dead) {
         throw new ConflictError(`container is marked for removal and cannot be started`);
       }

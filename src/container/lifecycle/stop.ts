@@ -8,12 +8,15 @@ import { ConflictError } from '../../errors/index.js';
 import { parseSignal, SIGKILL, SIGTERM, signalName } from '../process/signals.js';
 import type { ContainerRecord } from '../model/index.js';
 import type { ManagerContext } from '../manager-context.js';
+import { cancelRestart } from './restart.js';
 
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
 
 export interface StopOptions {
   signal?: string;
   timeoutSeconds?: number;
+  /** false for the daemon's shutdown: `always` and `unless-stopped` containers come back. */
+  manual?: boolean;
 }
 
 function notRunning(record: ContainerRecord): ConflictError {
@@ -44,6 +47,9 @@ export async function signalContainer(
   record: ContainerRecord,
   signal: number,
 ): Promise<void> {
+  if (record.State.Restarting) {
+    throw new ConflictError(`Container ${record.ID} is restarting, wait until the container is running`);
+  }
   if (!record.State.Running || !ctx.running.has(record.ID)) throw notRunning(record);
   await ctx.options.runtime.kill(record.ID, signal, { all: signal === SIGKILL });
   ctx.options.publish('kill', record, { signal: String(signal) });
@@ -67,6 +73,15 @@ export async function stopContainer(
   record: ContainerRecord,
   options: StopOptions,
 ): Promise<boolean> {
+  if (await cancelRestart(ctx, record)) {
+    if (options.manual !== false) record.HasBeenManuallyStopped = true;
+    ctx.options.publish('stop', record);
+    return true;
+  }
+  // Still restarting with nothing pending: the restart's start is under way. Let it finish
+  // (it holds the container's lock), then stop what it started.
+  if (record.State.Restarting) await ctx.locks.run(record.ID, () => Promise.resolve());
+  if (options.manual !== false) record.HasBeenManuallyStopped = true;
   if (!record.State.Running) return false;
   const signal =
     options.signal !== undefined && options.signal !== ''
@@ -75,7 +90,6 @@ export async function stopContainer(
         ? parseSignal(record.Config.StopSignal)
         : SIGTERM;
   const timeoutSeconds = options.timeoutSeconds ?? record.Config.StopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS;
-  record.HasBeenManuallyStopped = true;
   const exited = nextExit(ctx, record, timeoutSeconds < 0 ? undefined : timeoutSeconds * 1000);
   if (signal !== SIGKILL) {
     await signalContainer(ctx, record, signal).catch(() => undefined);

@@ -101,6 +101,9 @@ export interface RuntimeDeviceCgroup {
 
 export interface RuntimeResources {
   devices?: RuntimeDeviceCgroup[];
+  memory?: { limit?: number; reservation?: number; swap?: number; disableOOMKiller?: boolean };
+  cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
+  pids?: { limit: number };
 }
 
 export type SeccompAction =

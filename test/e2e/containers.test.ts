@@ -492,6 +492,50 @@ describe('containers with the docker CLI', { timeout: 300_000 }, () => {
     assert.equal(await ok(host, 'ps', '-aq'), '');
   });
 
+  it('limits memory, CPUs and pids, and records an OOM kill', async () => {
+    const limits = await ok(
+      host,
+      'run',
+      '--rm',
+      '--memory',
+      '32m',
+      '--cpus',
+      '0.5',
+      '--pids-limit',
+      '20',
+      '--cpu-shares',
+      '512',
+      'busybox',
+      'sh',
+      '-c',
+      'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.shares',
+    );
+    assert.deepEqual(limits.trim().split('\n'), [String(32 * 1024 * 1024), '50000', '20', '512']);
+    const tooSmall = await docker(host, 'run', '--rm', '--memory', '1m', 'busybox', 'true');
+    assert.equal(tooSmall.code, 125);
+    assert.match(tooSmall.stderr, /Minimum memory limit allowed is 6MB/);
+    // tail holds a line with no newline in memory: 200 MB of zeros cannot fit in 16 MB.
+    const oom = await docker(
+      host,
+      'run',
+      '--name',
+      'oom',
+      '--memory',
+      '16m',
+      '--memory-swap',
+      '16m',
+      'busybox',
+      'sh',
+      '-c',
+      'head -c 200000000 /dev/zero | tail',
+    );
+    assert.equal(oom.code, 137, oom.stderr);
+    const state = (await inspect('oom')).State as unknown as { OOMKilled: boolean; ExitCode: number };
+    assert.equal(state.OOMKilled, true);
+    assert.equal(state.ExitCode, 137);
+    await ok(host, 'rm', 'oom');
+  });
+
   it('reports every transition as an event', async () => {
     const since = Math.floor(Date.now() / 1000) - 1;
     await ok(host, 'run', '--rm', '--name', 'ev', 'busybox', 'true');

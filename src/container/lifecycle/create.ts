@@ -20,6 +20,7 @@ import { validateSpecOptions } from '../spec/index.js';
 import { DOCKER_MASKED_PATHS, DOCKER_READONLY_PATHS } from '../../runtime/spec/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { refuseUnsupportedOptions } from './unsupported-options.js';
+import { checkResources } from './resource-checks.js';
 
 export interface CreateOptions {
   name: string;
@@ -67,6 +68,7 @@ export async function createContainer(
   validateLogConfig(hostConfig.LogConfig?.Type ?? 'json-file', hostConfig.LogConfig?.Config ?? {});
   validateSpecOptions(hostConfig);
   refuseUnsupportedOptions(hostConfig);
+  checkResources(hostConfig);
 
   const { id, name } = ctx.registry.allocate(options.name);
   const dir = ctx.containerDir(id);

@@ -12,6 +12,7 @@
  *    nodes into /dev: the container sees runc's default nodes only;
  *  - AppArmor and SELinux options are accepted but not applied (neither is enabled here).
  */
+import { resourceLimits } from './resources.js';
 import {
   RUNTIME_SPEC_VERSION,
   type RuntimeMount,
@@ -58,6 +59,7 @@ export function buildSpec(input: SpecInput): RuntimeSpec {
       namespaces: buildNamespaces(input),
       resources: {
         devices: privileged ? [{ allow: true, access: 'rwm' }] : dockerDeviceCgroupRules(),
+        ...resourceLimits(input.resources ?? {}),
       },
       maskedPaths: privileged
         ? undefined

@@ -22,3 +22,4 @@ export {
 } from './docker-defaults.js';
 export { DEFAULT_SECCOMP_PROFILE } from './seccomp-default-profile.js';
 export { parseSeccompProfile, seccompForContainer, type SeccompProfile } from './seccomp-profile.js';
+export { resourceLimits, type ResourceInput } from './resources.js';

@@ -6,6 +6,7 @@
  */
 import type { SeccompChoice } from './security-opts.js';
 import type { UlimitInput } from './ulimits.js';
+import type { ResourceInput } from './resources.js';
 
 export interface ProcessUser {
   uid: number;
@@ -79,4 +80,6 @@ export interface SpecInput {
   /** os.release(), for seccomp rules that need a minimum kernel; absent = new enough. */
   kernelRelease?: string;
   annotations?: Record<string, string>;
+  /** Memory, CPU and pids limits. */
+  resources?: ResourceInput;
 }

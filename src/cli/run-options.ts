@@ -50,6 +50,17 @@ export interface ContainerFlags {
   securityOpt?: string[];
   ulimit?: Ulimit[];
   shmSize?: number;
+  memory?: number;
+  memorySwap?: number;
+  memoryReservation?: number;
+  oomKillDisable?: boolean;
+  cpus?: number;
+  cpuShares?: number;
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  pidsLimit?: number;
   init?: boolean;
   platform?: string;
   pull?: string;
@@ -161,7 +172,36 @@ export function addContainerFlags(cmd: LadingCommand, forRun: boolean): LadingCo
     );
   cmd
     .option('--security-opt <list>', 'Security Options', collect)
-    .addOption(parsed<number>('--shm-size <bytes>', 'Size of /dev/shm', (v) => ramInBytes(v)));
+    .addOption(parsed<number>('--shm-size <bytes>', 'Size of /dev/shm', (v) => ramInBytes(v)))
+    .addOption(parsed<number>('-m, --memory <bytes>', 'Memory limit', (v) => ramInBytes(v)))
+    .addOption(
+      parsed<number>(
+        '--memory-swap <bytes>',
+        "Swap limit equal to memory plus swap: '-1' to enable unlimited swap",
+        (v) => (v === '-1' ? -1 : ramInBytes(v)),
+      ),
+    )
+    .addOption(parsed<number>('--memory-reservation <bytes>', 'Memory soft limit', (v) => ramInBytes(v)))
+    .option('--oom-kill-disable', 'Disable OOM Killer')
+    .addOption(parsed<number>('--cpus <decimal>', 'Number of CPUs', (v) => nanoCpus(v)))
+    .addOption(parsed<number>('-c, --cpu-shares <int>', 'CPU shares (relative weight)', (v) => integer(v)))
+    .addOption(
+      parsed<number>('--cpu-period <int>', 'Limit CPU CFS (Completely Fair Scheduler) period', (v) =>
+        integer(v),
+      ),
+    )
+    .addOption(
+      parsed<number>('--cpu-quota <int>', 'Limit CPU CFS (Completely Fair Scheduler) quota', (v) =>
+        integer(v),
+      ),
+    )
+    .option('--cpuset-cpus <string>', 'CPUs in which to allow execution (0-3, 0,1)')
+    .option('--cpuset-mems <string>', 'MEMs in which to allow execution (0-3, 0,1)')
+    .addOption(
+      parsed<number>('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)', (v) =>
+        integer(v),
+      ),
+    );
   if (forRun) {
     cmd
       .option('--sig-proxy', 'Proxy received signals to the process (default true)')
@@ -407,9 +447,9 @@ export function buildCreateRequest(
     UsernsMode: '',
     ShmSize: flags.shmSize ?? 0,
     Isolation: '',
-    CpuShares: 0,
-    Memory: 0,
-    NanoCpus: 0,
+    CpuShares: flags.cpuShares ?? 0,
+    Memory: flags.memory ?? 0,
+    NanoCpus: flags.cpus ?? 0,
     CgroupParent: '',
     BlkioWeight: 0,
     BlkioWeightDevice: [],
@@ -417,20 +457,20 @@ export function buildCreateRequest(
     BlkioDeviceWriteBps: [],
     BlkioDeviceReadIOps: [],
     BlkioDeviceWriteIOps: [],
-    CpuPeriod: 0,
-    CpuQuota: 0,
+    CpuPeriod: flags.cpuPeriod ?? 0,
+    CpuQuota: flags.cpuQuota ?? 0,
     CpuRealtimePeriod: 0,
     CpuRealtimeRuntime: 0,
-    CpusetCpus: '',
-    CpusetMems: '',
+    CpusetCpus: flags.cpusetCpus ?? '',
+    CpusetMems: flags.cpusetMems ?? '',
     Devices: [],
     DeviceCgroupRules: null,
     DeviceRequests: null,
-    MemoryReservation: 0,
-    MemorySwap: 0,
+    MemoryReservation: flags.memoryReservation ?? 0,
+    MemorySwap: flags.memorySwap ?? 0,
     MemorySwappiness: -1,
-    OomKillDisable: false,
-    PidsLimit: 0,
+    OomKillDisable: flags.oomKillDisable === true,
+    PidsLimit: flags.pidsLimit ?? 0,
     Ulimits: flags.ulimit ?? [],
     CpuCount: 0,
     CpuPercent: 0,
@@ -481,4 +521,18 @@ export function checkPullPolicy(value: string): 'missing' | 'always' | 'never' {
     `invalid pull option: '${value}': must be one of "always", "missing" or "never"`,
     EXIT_FAILURE,
   );
+}
+
+/** `--cpus 1.5` → 1.5e9 NanoCPUs, as the docker CLI's NanoCPUs flag parses it. */
+function nanoCpus(value: string): number {
+  const cpus = Number(value);
+  if (value.trim() === '' || !Number.isFinite(cpus)) throw new FlagValueError('invalid argument');
+  return Math.round(cpus * 1e9);
+}
+
+function integer(value: string): number {
+  if (!/^[+-]?\d+$/.test(value.trim())) {
+    throw new FlagValueError(`strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
+  }
+  return Number(value);
 }

@@ -11,6 +11,7 @@ import { lading } from '../support/cli.js';
 import { startDaemon, type TestDaemon } from '../support/daemon.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { makeTestDirs } from '../support/test-base.js';
+import { waitFor } from '../support/wait.js';
 
 describe('containers with the lading CLI', { timeout: 300_000 }, () => {
   const cleanup = useCleanup();
@@ -88,6 +89,31 @@ describe('containers with the lading CLI', { timeout: 300_000 }, () => {
     const bad = await run('run', '--rm', '--cap-add', 'NOT_A_CAP', image, 'true');
     assert.equal(bad.code, 125);
     assert.match(bad.stderr, /unknown capability: "CAP_NOT_A_CAP"/);
+  });
+
+  it('passes resource limits and a restart policy', async () => {
+    const out = await ok(
+      'run',
+      '--rm',
+      '-m',
+      '32m',
+      '--cpus',
+      '0.5',
+      '--pids-limit',
+      '20',
+      image,
+      'cat',
+      '/sys/fs/cgroup/memory/memory.limit_in_bytes',
+      '/sys/fs/cgroup/cpu/cpu.cfs_quota_us',
+      '/sys/fs/cgroup/pids/pids.max',
+    );
+    assert.deepEqual(out.trim().split('\n'), [String(32 * 1024 * 1024), '50000', '20']);
+    await ok('run', '-d', '--name', 'rp', '--restart', 'on-failure:1', image, 'sh', '-c', 'exit 1');
+    await waitFor('one restart', async () => {
+      const status = await ok('inspect', '--format', '{{.State.Status}} {{.RestartCount}}', 'rp');
+      return status === 'exited 1\n' || undefined;
+    });
+    await ok('rm', 'rp');
   });
 
   it('prunes stopped containers', async () => {

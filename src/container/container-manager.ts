@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import type {
   ContainerCreateRequest,
@@ -34,6 +35,16 @@ import { ExecManager } from './exec/exec-manager.js';
 import type { LogLine } from './logs/index.js';
 import { attachContainer, type AttachRequest } from './lifecycle/attach.js';
 import { containerLogs, type LogsRequest } from './lifecycle/logs.js';
+import {
+  containerStats,
+  containerTop,
+  pauseContainer,
+  unpauseContainer,
+  validatePsArgs,
+} from './lifecycle/observe.js';
+import { DEFAULT_PS_ARGS, type TopResult } from './observe/index.js';
+import { copyIn, copyOut, statPath } from './lifecycle/copy.js';
+import type { PathStat } from './copy/index.js';
 import type { ContainerManagerOptions, ManagerContext } from './manager-context.js';
 import { createContainer, type CreateOptions } from './lifecycle/create.js';
 import { removeContainer, type RemoveOptions } from './lifecycle/remove.js';
@@ -292,6 +303,41 @@ export class ContainerManager implements ManagerContext {
       below += layer.size;
     }
     return { sizeRw, sizeRootFs: sizeRw + below };
+  }
+
+  pause(name: string): Promise<void> {
+    return pauseContainer(this, this.get(name));
+  }
+
+  unpause(name: string): Promise<void> {
+    return unpauseContainer(this, this.get(name));
+  }
+
+  /** `ps_args` are checked before the container is looked up, as dockerd does. */
+  top(name: string, psArgs: string): Promise<TopResult> {
+    validatePsArgs(psArgs || DEFAULT_PS_ARGS);
+    return containerTop(this, this.get(name), psArgs || DEFAULT_PS_ARGS);
+  }
+
+  stats(name: string): ReturnType<typeof containerStats> {
+    return containerStats(this, this.get(name));
+  }
+
+  statPath(name: string, path: string): Promise<PathStat> {
+    return statPath(this, this.get(name), path);
+  }
+
+  copyOut(name: string, path: string): Promise<{ stat: PathStat; tar: Readable }> {
+    return copyOut(this, this.get(name), path);
+  }
+
+  copyIn(
+    name: string,
+    path: string,
+    tar: Readable,
+    options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal: AbortSignal },
+  ): Promise<void> {
+    return copyIn(this, this.get(name), path, tar, options);
   }
 
   /** Bytes of the container's read-write layer (SizeRw). */

@@ -10,7 +10,12 @@ import type {
   ExecBackend,
   LogsOptions,
   LogsResult,
+  ContainerTopResponse,
+  ObserveBackend,
+  StatsSampler,
+  ArchiveBackend,
 } from '../api/server/index.js';
+
 import type {
   ContainerCreateRequest,
   ContainerCreateResponse,
@@ -27,7 +32,7 @@ import { InvalidArgumentError, NotFoundError } from '../errors/index.js';
 import type { ImageStore } from '../image/index.js';
 import type { ImageService } from './image-service.js';
 
-export class ContainerService implements ContainersBackend {
+export class ContainerService implements ContainersBackend, ObserveBackend {
   private readonly helpers: ContainerFilterHelpers;
 
   constructor(
@@ -117,6 +122,31 @@ export class ContainerService implements ContainersBackend {
 
   async logs(name: string, options: LogsOptions, signal: AbortSignal): Promise<LogsResult> {
     return this.manager.logs(name, options, signal);
+  }
+
+  pause(name: string): Promise<void> {
+    return this.manager.pause(name);
+  }
+
+  unpause(name: string): Promise<void> {
+    return this.manager.unpause(name);
+  }
+
+  top(name: string, psArgs: string): Promise<ContainerTopResponse> {
+    return this.manager.top(name, psArgs);
+  }
+
+  async stats(name: string): Promise<StatsSampler> {
+    return this.manager.stats(name);
+  }
+
+  /** The ArchiveBackend view (`stat`/`get`/`put` would clash with the containers backend's names). */
+  asArchiveBackend(): ArchiveBackend {
+    return {
+      stat: (name, path) => this.manager.statPath(name, path),
+      get: (name, path) => this.manager.copyOut(name, path),
+      put: (name, path, tar, options) => this.manager.copyIn(name, path, tar, options),
+    };
   }
 
   // Exec (ExecBackend): `create` is per container, the rest per exec id.

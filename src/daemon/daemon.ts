@@ -161,6 +161,8 @@ export class Daemon {
         distribution: this.distribution,
         containers: containerService,
         exec: containerService.asExecBackend(),
+        observe: containerService,
+        archive: containerService.asArchiveBackend(),
       },
       logger: logger.with({ module: 'api' }),
       serverName: `lading/${build.version}`,

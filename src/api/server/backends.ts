@@ -28,6 +28,8 @@ import type {
   VersionResponse,
 } from '../types/index.js';
 import type { JsonMessage } from './stream/json-progress.js';
+import type { ObserveBackend } from './backends-observe.js';
+import type { ArchiveBackend } from './backends-archive.js';
 
 export interface SystemBackend {
   version(): Promise<VersionResponse>;
@@ -70,6 +72,10 @@ export interface Backends {
   /** /containers/* and /exec/*; absent in servers without a runtime. */
   containers?: ContainersBackend;
   exec?: ExecBackend;
+  /** pause/unpause, top and stats (backends-observe.ts). */
+  observe?: ObserveBackend;
+  /** docker cp: /containers/{id}/archive (backends-archive.ts). */
+  archive?: ArchiveBackend;
 }
 
 /** A line for a JSON progress stream (load, import); see stream/json-progress.ts. */

@@ -17,6 +17,8 @@ export type {
   LogsResult,
   SystemBackend,
 } from './backends.js';
+export type { ContainerTopResponse, ObserveBackend, StatsSampler } from './backends-observe.js';
+export type { ArchiveBackend, ArchivePutOptions, ContainerPathStat } from './backends-archive.js';
 export { DEFAULT_BODY_LIMIT, parseJsonBody, readRequestBody } from './body.js';
 export { commonHeaders } from './common-headers.js';
 export type { HijackOptions, RequestContext, RouteDefinition, RouteHandler } from './handler-context.js';

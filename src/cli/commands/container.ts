@@ -16,6 +16,11 @@ import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { restartCommand, stopCommand } from './stop.js';
 import { waitCommand } from './wait.js';
+import { pauseCommand } from './pause.js';
+import { portCommand } from './port.js';
+import { statsCommand } from './stats.js';
+import { topCommand } from './top.js';
+import { unpauseCommand } from './unpause.js';
 
 export function containerGroup(ctx: CliContext): CommandGroup {
   return commandGroup('container', 'Manage containers', [
@@ -25,6 +30,8 @@ export function containerGroup(ctx: CliContext): CommandGroup {
     containerInspectCommand(ctx),
     killCommand(ctx),
     logsCommand(ctx),
+    pauseCommand(ctx),
+    portCommand(ctx),
     psCommand(ctx, 'ls'),
     containerPruneCommand(ctx),
     renameCommand(ctx),
@@ -32,7 +39,10 @@ export function containerGroup(ctx: CliContext): CommandGroup {
     rmCommand(ctx, true),
     runCommand(ctx),
     startCommand(ctx),
+    statsCommand(ctx),
     stopCommand(ctx),
+    topCommand(ctx),
+    unpauseCommand(ctx),
     waitCommand(ctx),
   ]);
 }

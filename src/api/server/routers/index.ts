@@ -3,6 +3,8 @@ import type { RouteDefinition } from '../handler-context.js';
 import { containersRoutes } from './containers.js';
 import { distributionRoutes, pullHandler } from './distribution.js';
 import { eventsRoutes } from './events.js';
+import { observeRoutes } from './containers-observe.js';
+import { archiveRoutes } from './containers-archive.js';
 import { execRoutes } from './exec.js';
 import { imagesRoutes } from './images.js';
 import { systemCheckRoutes, systemDfRoutes } from './system-df.js';
@@ -32,7 +34,11 @@ export function allRoutes(backends: Backends): RouteDefinition[] {
     ...(backends.distribution ? distributionRoutes(backends.distribution) : []),
     ...(backends.systemDf ? systemDfRoutes(backends.systemDf) : []),
     ...(backends.systemCheck ? systemCheckRoutes(backends.systemCheck) : []),
+    ...(backends.observe ? observeRoutes(backends.observe) : []),
+    ...(backends.archive ? archiveRoutes(backends.archive) : []),
     ...(backends.containers ? containersRoutes(backends.containers) : []),
     ...(backends.exec ? execRoutes(backends.exec) : []),
   ];
 }
+export { observeRoutes } from './containers-observe.js';
+export { archiveRoutes } from './containers-archive.js';

@@ -1,0 +1,83 @@
+/**
+ * docker cp both ways (running and stopped containers, a symlink in the container pointing
+ * at /etc resolving inside the container: hostile-input row 26), and pause/unpause, top and
+ * stats --no-stream, with the real docker CLI against ladingd (issue 6 items 4 and 6).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { BlobDir, buildImage, busyboxRootfs } from '../fixtures/index.js';
+import { useCleanup } from '../support/cleanup.js';
+import { docker } from '../support/cli.js';
+import { startDaemon, type TestDaemon } from '../support/daemon.js';
+import { makeTestDirs } from '../support/test-base.js';
+
+describe('cp, pause, top and stats with the docker CLI', { timeout: 120_000 }, () => {
+  const cleanup = useCleanup();
+  let daemon: TestDaemon;
+  let work: string;
+  const ok = async (...args: string[]): Promise<string> => {
+    const result = await docker(daemon.host, ...args);
+    assert.equal(result.code, 0, `docker ${args.join(' ')} failed:\n${result.stderr}`);
+    return result.stdout;
+  };
+
+  before(async () => {
+    const dirs = makeTestDirs('cp-observe');
+    cleanup.directory(dirs.root);
+    work = join(dirs.root, 'work');
+    mkdirSync(work);
+    const blobs = await BlobDir.create(work);
+    cleanup.defer('fixture blobs', () => blobs.dispose());
+    const image = await buildImage(
+      {
+        layers: [[...busyboxRootfs(), { type: 'symlink', name: 'etc-link', target: '/etc' }]],
+        config: { Cmd: ['sh'] },
+      },
+      blobs,
+    );
+    await image.writeDockerArchive(join(work, 'busybox.tar'), { repoTags: ['busybox:latest'] });
+    daemon = await startDaemon({ cleanup, label: 'cp-observe' });
+    await ok('load', '-q', '-i', join(work, 'busybox.tar'));
+  });
+
+  it('copies into and out of running and stopped containers, never outside them', async () => {
+    await ok('run', '-d', '--name', 'cpc', 'busybox', 'sleep', '100');
+    const source = join(work, 'hello.txt');
+    writeFileSync(source, 'hello from the host\n');
+    await ok('cp', source, 'cpc:/tmp/');
+    assert.equal(await ok('exec', 'cpc', 'cat', '/tmp/hello.txt'), 'hello from the host\n');
+    // /etc-link points at /etc: inside the container, whatever the host has there.
+    await ok('cp', source, 'cpc:/etc-link/');
+    assert.equal(await ok('exec', 'cpc', 'cat', '/etc/hello.txt'), 'hello from the host\n');
+    assert.ok(!existsSync('/etc/hello.txt'), 'the host /etc is untouched');
+    await ok('exec', 'cpc', 'sh', '-c', 'mkdir -p /data/sub && echo inner > /data/sub/f');
+    await ok('stop', '-t', '0', 'cpc');
+    const out = join(work, 'out');
+    mkdirSync(out);
+    await ok('cp', 'cpc:/data', out);
+    assert.equal(readFileSync(join(out, 'data', 'sub', 'f'), 'utf8'), 'inner\n');
+    const missing = await docker(daemon.host, 'cp', 'cpc:/nope', out);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /Could not find the file \/nope in container cpc/);
+    await ok('rm', 'cpc');
+  });
+
+  it('pauses and unpauses, lists processes with top, and reports stats', async () => {
+    await ok('run', '-d', '--name', 'obs', 'busybox', 'sleep', '100');
+    await ok('pause', 'obs');
+    assert.match(await ok('ps', '--filter', 'name=obs', '--format', '{{.Status}}'), /\(Paused\)/);
+    const paused = await docker(daemon.host, 'exec', 'obs', 'true');
+    assert.notEqual(paused.code, 0);
+    assert.match(paused.stderr, /is paused, unpause the container before exec/);
+    await ok('unpause', 'obs');
+    assert.equal(await ok('exec', 'obs', 'echo', 'thawed'), 'thawed\n');
+    const top = await ok('top', 'obs');
+    assert.match(top, /^UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD$/m);
+    assert.match(top, /sleep 100/);
+    const stats = await ok('stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}} {{.PIDs}}', 'obs');
+    assert.match(stats, /^obs \d+(\.\d+)?[KMG]?i?B \/ \d+(\.\d+)?[KMGT]iB 1\n$/);
+    await ok('rm', '-f', 'obs');
+  });
+});

@@ -10,6 +10,7 @@ import type { ContainerCreateRequest, ContainerCreateResponse } from '../../api/
 import { InvalidArgumentError } from '../../errors/index.js';
 import { validateLogConfig } from '../logs/index.js';
 import {
+  emptyNetworkSettings,
   mergeContainerConfig,
   newState,
   normalizeHostConfig,
@@ -26,27 +27,6 @@ export interface CreateOptions {
   name: string;
   platform: string;
 }
-
-const EMPTY_NETWORK_SETTINGS: ContainerRecord['NetworkSettings'] = {
-  Bridge: '',
-  SandboxID: '',
-  SandboxKey: '',
-  Ports: {},
-  HairpinMode: false,
-  LinkLocalIPv6Address: '',
-  LinkLocalIPv6PrefixLen: 0,
-  SecondaryIPAddresses: null,
-  SecondaryIPv6Addresses: null,
-  EndpointID: '',
-  Gateway: '',
-  GlobalIPv6Address: '',
-  GlobalIPv6PrefixLen: 0,
-  IPAddress: '',
-  IPPrefixLen: 0,
-  IPv6Gateway: '',
-  MacAddress: '',
-  Networks: {},
-};
 
 export async function createContainer(
   ctx: ManagerContext,
@@ -87,7 +67,7 @@ export async function createContainer(
       Config: merged.config,
       State: newState(),
       Image: image.id,
-      NetworkSettings: structuredClone(EMPTY_NETWORK_SETTINGS),
+      NetworkSettings: emptyNetworkSettings(),
       LogPath: hostConfig.LogConfig?.Type === 'none' ? '' : join(dir, `${id}-json.log`),
       Name: name,
       Driver: layers.driver,

@@ -133,3 +133,17 @@ export function parseMount(value: string): MountRequest {
   if (Object.keys(tmpfs).length > 0) out.TmpfsOptions = tmpfs;
   return out;
 }
+
+/** `--cpus 1.5` → 1.5e9 NanoCPUs, as the docker CLI's NanoCPUs flag parses it. */
+export function nanoCpus(value: string): number {
+  const cpus = Number(value);
+  if (value.trim() === '' || !Number.isFinite(cpus)) throw new FlagValueError('invalid argument');
+  return Math.round(cpus * 1e9);
+}
+
+export function integer(value: string): number {
+  if (!/^[+-]?\d+$/.test(value.trim())) {
+    throw new FlagValueError(`strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
+  }
+  return Number(value);
+}

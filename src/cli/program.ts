@@ -31,6 +31,7 @@ import { portCommand } from './commands/port.js';
 import { statsCommand } from './commands/stats.js';
 import { topCommand } from './commands/top.js';
 import { unpauseCommand } from './commands/unpause.js';
+import { updateCommand } from './commands/update.js';
 import { historyCommand } from './commands/history.js';
 import { imageGroup } from './commands/image.js';
 import { imagesCommand } from './commands/images.js';
@@ -152,6 +153,7 @@ export function buildProgram(ctx: CliContext): LadingCommand {
   program.addCommand(waitCommand(ctx));
   program.addCommand(pauseCommand(ctx));
   program.addCommand(unpauseCommand(ctx));
+  program.addCommand(updateCommand(ctx));
   program.addCommand(topCommand(ctx));
   program.addCommand(statsCommand(ctx));
   program.addCommand(portCommand(ctx));

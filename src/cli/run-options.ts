@@ -9,7 +9,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { FlagValueError, parseMount, parseUlimit, ramInBytes } from './flag-values.js';
+import { FlagValueError, integer, nanoCpus, parseMount, parseUlimit, ramInBytes } from './flag-values.js';
 import { readKeyValueFile } from './key-value-file.js';
 import { parsePortSpec, splitPortRange } from './port-spec.js';
 import { InvalidArgumentError, Option } from 'commander';
@@ -521,18 +521,4 @@ export function checkPullPolicy(value: string): 'missing' | 'always' | 'never' {
     `invalid pull option: '${value}': must be one of "always", "missing" or "never"`,
     EXIT_FAILURE,
   );
-}
-
-/** `--cpus 1.5` → 1.5e9 NanoCPUs, as the docker CLI's NanoCPUs flag parses it. */
-function nanoCpus(value: string): number {
-  const cpus = Number(value);
-  if (value.trim() === '' || !Number.isFinite(cpus)) throw new FlagValueError('invalid argument');
-  return Math.round(cpus * 1e9);
-}
-
-function integer(value: string): number {
-  if (!/^[+-]?\d+$/.test(value.trim())) {
-    throw new FlagValueError(`strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
-  }
-  return Number(value);
 }

@@ -11,6 +11,7 @@ import type {
   ContainerCreateRequest,
   ContainerCreateResponse,
   ContainerInspect,
+  HostConfig,
   ContainersPruneResponse,
   ContainerSummary,
   ContainerWaitResponse,
@@ -44,6 +45,7 @@ import {
 } from './lifecycle/observe.js';
 import { DEFAULT_PS_ARGS, type TopResult } from './observe/index.js';
 import { copyIn, copyOut, statPath } from './lifecycle/copy.js';
+import { updateContainer } from './lifecycle/update.js';
 import type { PathStat } from './copy/index.js';
 import type { ContainerManagerOptions, ManagerContext } from './manager-context.js';
 import { createContainer, type CreateOptions } from './lifecycle/create.js';
@@ -303,6 +305,11 @@ export class ContainerManager implements ManagerContext {
       below += layer.size;
     }
     return { sizeRw, sizeRootFs: sizeRw + below };
+  }
+
+  /** `docker update`: returns dockerd's warnings (none here). */
+  update(name: string, hostConfig: HostConfig): Promise<string[]> {
+    return updateContainer(this, this.get(name), hostConfig);
   }
 
   pause(name: string): Promise<void> {

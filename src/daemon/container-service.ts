@@ -25,6 +25,7 @@ import type {
   ContainerWaitResponse,
   ExecCreateRequest,
   ExecInspect,
+  HostConfig,
   WaitCondition,
 } from '../api/types/index.js';
 import type { ContainerManager, ContainerFilterHelpers } from '../container/index.js';
@@ -102,6 +103,10 @@ export class ContainerService implements ContainersBackend, ObserveBackend {
   remove(name: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void> {
     if (options.link) throw new InvalidArgumentError('legacy container links are not supported');
     return this.manager.remove(name, { force: options.force, removeVolumes: options.removeVolumes });
+  }
+
+  update(name: string, hostConfig: HostConfig): Promise<string[]> {
+    return this.manager.update(name, hostConfig);
   }
 
   rename(name: string, newName: string): Promise<void> {

@@ -27,6 +27,13 @@ export function specAny(spec: object): AnyValue {
   return { type_url: SPEC_TYPE_URL, value: Buffer.from(runtimeSpecJson(spec)) };
 }
 
+export const RESOURCES_TYPE_URL = 'types.containerd.io/opencontainers/runtime-spec/1/LinuxResources';
+
+/** `docker update`: the new linux.resources of a running task. */
+export function resourcesAny(resources: object): AnyValue {
+  return { type_url: RESOURCES_TYPE_URL, value: Buffer.from(runtimeSpecJson(resources)) };
+}
+
 export function processAny(process: object): AnyValue {
   return { type_url: PROCESS_TYPE_URL, value: Buffer.from(runtimeSpecJson(process)) };
 }

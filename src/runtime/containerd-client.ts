@@ -125,6 +125,8 @@ export interface ContainerdClient {
   /** Closes the process's stdin (the client half-closed). */
   closeStdin(containerId: string, execId?: string): Promise<void>;
   pause(containerId: string): Promise<void>;
+  /** Changes a running task's cgroup limits (an OCI `linux.resources` object). */
+  update(containerId: string, resources: object): Promise<void>;
   resume(containerId: string): Promise<void>;
   /** Pids of every process in the container. */
   pids(containerId: string): Promise<number[]>;

@@ -68,6 +68,7 @@ export interface TasksService extends grpc.Client {
   ResizePty: UnaryMethod<ProcessRef & { width: number; height: number }, Empty>;
   CloseIO: UnaryMethod<ProcessRef & { stdin: boolean }, Empty>;
   Pause: UnaryMethod<{ containerId: string }, Empty>;
+  Update: UnaryMethod<{ containerId: string; resources: AnyValue }, Empty>;
   Resume: UnaryMethod<{ containerId: string }, Empty>;
   ListPids: UnaryMethod<{ containerId: string }, { processes: { pid: number }[] }>;
   Wait: UnaryMethod<ProcessRef, ProtoExit>;

@@ -26,7 +26,7 @@ import type {
   TaskState,
   TaskStatus,
 } from './containerd-client.js';
-import { processAny, runcOptionsAny, specAny } from './containerd-any.js';
+import { processAny, resourcesAny, runcOptionsAny, specAny } from './containerd-any.js';
 import { loadContainerdProtos } from './containerd-protos.js';
 import {
   serviceConstructor,
@@ -292,6 +292,11 @@ export class GrpcContainerdClient implements ContainerdClient {
   async pause(containerId: string): Promise<void> {
     const { tasks } = this.services;
     await this.unary(tasks.Pause.bind(tasks), { containerId });
+  }
+
+  async update(containerId: string, resources: object): Promise<void> {
+    const { tasks } = this.services;
+    await this.unary(tasks.Update.bind(tasks), { containerId, resources: resourcesAny(resources) });
   }
 
   async resume(containerId: string): Promise<void> {

@@ -80,4 +80,26 @@ describe('cp, pause, top and stats with the docker CLI', { timeout: 120_000 }, (
     assert.match(stats, /^obs \d+(\.\d+)?[KMG]?i?B \/ \d+(\.\d+)?[KMGT]iB 1\n$/);
     await ok('rm', '-f', 'obs');
   });
+
+  it('updates limits of a running container live, and its restart policy', async () => {
+    await ok('run', '-d', '--name', 'upd', '--memory', '32m', 'busybox', 'sleep', '100');
+    const limit = () => ok('exec', 'upd', 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes');
+    assert.equal(await limit(), `${32 * 1024 * 1024}\n`);
+    assert.equal(
+      await ok('update', '--memory', '64m', '--memory-swap', '128m', '--restart', 'on-failure:3', 'upd'),
+      'upd\n',
+    );
+    assert.equal(await limit(), `${64 * 1024 * 1024}\n`);
+    const policy = await ok(
+      'inspect',
+      '--format',
+      '{{.HostConfig.Memory}} {{json .HostConfig.RestartPolicy}}',
+      'upd',
+    );
+    assert.equal(policy, `${64 * 1024 * 1024} {"Name":"on-failure","MaximumRetryCount":3}\n`);
+    const tooSmall = await docker(daemon.host, 'update', '--memory', '1m', 'upd');
+    assert.notEqual(tooSmall.code, 0);
+    assert.match(tooSmall.stderr, /Minimum memory limit allowed is 6MB/);
+    await ok('rm', '-f', 'upd');
+  });
 });

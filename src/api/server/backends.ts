@@ -14,6 +14,7 @@ import type {
   ContainerWaitResponse,
   ExecCreateRequest,
   ExecInspect,
+  HostConfig,
   WaitCondition,
   AuthResponse,
   EventMessage,
@@ -273,6 +274,8 @@ export interface ContainersBackend {
   ): Promise<{ result: Promise<ContainerWaitResponse> }>;
   remove(name: string, options: { force: boolean; removeVolumes: boolean; link: boolean }): Promise<void>;
   rename(name: string, newName: string): Promise<void>;
+  /** POST /containers/{id}/update: new limits and restart policy; returns warnings. */
+  update(name: string, hostConfig: HostConfig): Promise<string[]>;
   resize(name: string, size: { height: number; width: number }): Promise<void>;
   prune(filters: Map<string, string[]>): Promise<ContainersPruneResponse>;
   attach(name: string, options: AttachOptions): Promise<AttachSession>;

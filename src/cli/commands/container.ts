@@ -21,6 +21,7 @@ import { portCommand } from './port.js';
 import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
 import { unpauseCommand } from './unpause.js';
+import { updateCommand } from './update.js';
 
 export function containerGroup(ctx: CliContext): CommandGroup {
   return commandGroup('container', 'Manage containers', [
@@ -43,6 +44,7 @@ export function containerGroup(ctx: CliContext): CommandGroup {
     stopCommand(ctx),
     topCommand(ctx),
     unpauseCommand(ctx),
+    updateCommand(ctx),
     waitCommand(ctx),
   ]);
 }

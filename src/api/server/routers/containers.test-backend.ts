@@ -123,6 +123,11 @@ export function fakeContainersBackend(state: FakeState): ContainersBackend {
       state.calls.push(['rename', name, newName]);
       check(name);
     },
+    update: async (name, hostConfig) => {
+      state.calls.push(['update', name, hostConfig]);
+      check(name);
+      return [];
+    },
     resize: async (name, size) => {
       state.calls.push(['resize', name, size]);
       check(name);

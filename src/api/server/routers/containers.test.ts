@@ -232,6 +232,25 @@ describe('containers routes', () => {
     assert.equal(JSON.parse(missing.body).message, 'cannot kill container: zz: No such container: zz');
   });
 
+  it('updates with a JSON body and answers the warnings', async () => {
+    const res = await call('POST', '/v1.47/containers/web/update', {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ Memory: 67108864, RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } }),
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(JSON.parse(res.body), { Warnings: [] });
+    assert.deepEqual(last(), [
+      'update',
+      'web',
+      { Memory: 67108864, RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } },
+    ]);
+    const bad = await call('POST', '/v1.47/containers/web/update', {
+      headers: { 'Content-Type': 'application/json' },
+      body: '[1]',
+    });
+    assert.equal(bad.status, 400);
+  });
+
   it('removes, renames, resizes and prunes', async () => {
     assert.equal((await call('DELETE', '/v1.47/containers/web?force=1&v=true&link=0')).status, 204);
     assert.deepEqual(last(), ['remove', 'web', { force: true, removeVolumes: true, link: false }]);

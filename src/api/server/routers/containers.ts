@@ -22,6 +22,7 @@ import {
   type ErrorKind,
   type LadingError,
 } from '../../../errors/index.js';
+import type { HostConfig } from '../../types/index.js';
 import type { ContainersBackend } from '../backends.js';
 import type { RequestContext, RouteDefinition } from '../handler-context.js';
 import { parseFilters, queryBoolean } from '../query.js';
@@ -29,7 +30,13 @@ import { sendJson, sendStatus } from '../respond.js';
 import { attachContainer } from './containers-attach.js';
 import { createContainer } from './containers-create.js';
 import { streamLogs } from './containers-logs.js';
-import { apiAtLeast, queryInteger, queryResizeDimension } from './containers-query.js';
+import {
+  apiAtLeast,
+  checkJsonContentType,
+  parseJsonText,
+  queryInteger,
+  queryResizeDimension,
+} from './containers-query.js';
 import { waitContainer } from './containers-wait.js';
 
 const ERROR_BY_KIND: Record<ErrorKind, new (message: string, options?: { cause?: unknown }) => LadingError> =
@@ -172,6 +179,20 @@ export function containersRoutes(backend: ContainersBackend): RouteDefinition[] 
       handler: async (ctx) => {
         await backend.rename(name(ctx), ctx.query.get('name') ?? '');
         sendStatus(ctx.res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{name}/update',
+      handler: async (ctx) => {
+        const body = await ctx.readBody();
+        checkJsonContentType(ctx.req.headers, body.length);
+        const update = parseJsonText(body.toString('utf8'));
+        if (update === null || typeof update !== 'object' || Array.isArray(update)) {
+          throw new InvalidArgumentError('invalid JSON: the update must be an object');
+        }
+        const warnings = await backend.update(name(ctx), update as HostConfig);
+        sendJson(ctx.res, 200, { Warnings: warnings });
       },
     },
     {

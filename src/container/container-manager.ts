@@ -123,6 +123,10 @@ export class ContainerManager implements ManagerContext {
     this.hubs.delete(id);
   }
 
+  forgetExecs(id: string): void {
+    this.execs.forgetContainer(id);
+  }
+
   containerDir(id: string): string {
     return join(this.options.containersDir, id);
   }

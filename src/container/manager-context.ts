@@ -50,6 +50,8 @@ export interface ManagerContext {
   /** Emits `exit:<id>` (with the exit code) and `removed:<id>`. */
   readonly lifecycle: EventEmitter;
   containerDir(id: string): string;
+  /** Drops the exec records of a container that stopped (dockerd keeps them only while it runs). */
+  forgetExecs(id: string): void;
   /** The container's stdio hub; it outlives processes so `docker run` can attach before start. */
   hub(record: ContainerRecord): StdioHub;
   /** Drops a removed container's hub, ending any attach still waiting on it. */

@@ -67,6 +67,7 @@ async function handleExit(
     await step('closing stdio', () => process.close());
     await step('unmounting the rootfs', () => layers.unmount(id));
     ctx.running.delete(id);
+    ctx.forgetExecs(id);
     const exitInfo = { code: exit.exitStatus, finishedAt: exit.exitedAt, oomKilled: process.oomKilled };
     restart = !record.HostConfig.AutoRemove && restartWanted(record, exit.exitStatus, ctx.shuttingDown);
     if (restart) setRestarting(record, exitInfo);

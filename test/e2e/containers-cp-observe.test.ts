@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { BlobDir, buildImage, busyboxRootfs } from '../fixtures/index.js';
 import { useCleanup } from '../support/cleanup.js';
-import { docker } from '../support/cli.js';
+import { DOCKER_BIN, docker, runCommand } from '../support/cli.js';
 import { startDaemon, type TestDaemon } from '../support/daemon.js';
-import { makeTestDirs } from '../support/test-base.js';
+import { makeTestDirs, testBase } from '../support/test-base.js';
 
 describe('cp, pause, top and stats with the docker CLI', { timeout: 120_000 }, () => {
   const cleanup = useCleanup();
@@ -78,6 +78,16 @@ describe('cp, pause, top and stats with the docker CLI', { timeout: 120_000 }, (
     assert.match(top, /sleep 100/);
     const stats = await ok('stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}} {{.PIDs}}', 'obs');
     assert.match(stats, /^obs \d+(\.\d+)?[KMG]?i?B \/ \d+(\.\d+)?[KMGT]iB 1\n$/);
+    // Streaming stats redraw the table every second until interrupted.
+    const streamed = await runCommand(
+      DOCKER_BIN,
+      ['-H', daemon.host, 'stats', 'obs'],
+      { DOCKER_CONFIG: join(testBase(), 'docker-config') },
+      3500,
+    );
+    assert.equal(streamed.code, null, 'still streaming when stopped');
+    assert.ok((streamed.stdout.match(/CONTAINER ID/g) ?? []).length >= 2, streamed.stdout);
+    assert.equal(await ok('port', 'obs'), '', 'no published ports');
     await ok('rm', '-f', 'obs');
   });
 

@@ -11,6 +11,7 @@
  *  - name is the base name of the path as asked ("/" for the root, "." for "/x/.").
  *  - mode is Go's os.FileMode (type bits high: dir 1<<31, symlink 1<<27 …).
  */
+import { formatGoTime } from '../model/go-time.js';
 import { closeSync, fstatSync, lstatSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { NotFoundError } from '../../errors/index.js';
@@ -61,11 +62,7 @@ export function isDirMode(mode: number): boolean {
  * does. Node's number stats carry the time to about a microsecond, which is what we send.
  */
 export function goTime(st: Stats): string {
-  const ns = BigInt(Math.round(st.mtimeMs * 1000)) * 1000n;
-  const seconds = ns / 1_000_000_000n;
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  const base = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  return `${base}${frac === '' ? '' : '.' + frac}Z`;
+  return formatGoTime(BigInt(Math.round(st.mtimeMs * 1000)) * 1000n);
 }
 
 /** dockerd's "Could not find the file … in container …" (404). */

@@ -1,12 +1,6 @@
 /** Container logs: Docker's json-file driver (writer, rotation, reader) and the none driver. */
 export { goJsonQuote, goJsonStringMap } from './go-json.js';
-export {
-  formatRfc3339Nano,
-  formatRfc3339NanoFixed,
-  nowNanos,
-  parseRfc3339Nanos,
-  secondsToNanos,
-} from './log-time.js';
+export { formatRfc3339NanoFixed, nowNanos, secondsToNanos } from './log-time.js';
 export { LineSplitter, MAX_LINE_PIECE, type LogMessage, type LogStreamName } from './line-splitter.js';
 export {
   jsonFileSettings,

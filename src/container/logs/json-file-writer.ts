@@ -11,7 +11,7 @@
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { goJsonQuote, goJsonStringMap } from './go-json.js';
 import { LineSplitter, type LogMessage, type LogStreamName } from './line-splitter.js';
-import { formatRfc3339Nano } from './log-time.js';
+import { formatGoTime } from '../model/go-time.js';
 import type { JsonFileSettings } from './log-options.js';
 
 /** What the stdio hub feeds: raw output chunks of each stream, and their ends. */
@@ -212,7 +212,7 @@ export function encodeEntry(message: LogMessage, attrs?: Buffer): Buffer {
   if (line.length > 0) parts.push(Buffer.from('"log":'), goJsonQuote(line, 'jsonlog'), Buffer.from(','));
   parts.push(Buffer.from(`"stream":"${message.stream}",`));
   if (attrs) parts.push(Buffer.from('"attrs":'), attrs, Buffer.from(','));
-  parts.push(Buffer.from(`"time":"${formatRfc3339Nano(message.timeNs)}"}\n`));
+  parts.push(Buffer.from(`"time":"${formatGoTime(message.timeNs)}"}\n`));
   return Buffer.concat(parts);
 }
 

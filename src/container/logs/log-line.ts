@@ -3,7 +3,8 @@
  * api/server/backends.ts (container/ may not import api/server, so the type is repeated here;
  * TypeScript checks the two stay compatible where the daemon passes one for the other).
  */
-import { formatRfc3339NanoFixed, parseRfc3339Nanos } from './log-time.js';
+import { parseGoTime } from '../model/go-time.js';
+import { formatRfc3339NanoFixed } from './log-time.js';
 
 export interface LogLine {
   stream: 'stdout' | 'stderr';
@@ -54,7 +55,7 @@ export function decodeEntry(text: Buffer | string): DecodedEntry | undefined {
   if (raw === null || typeof raw !== 'object') return undefined;
   const stream = raw.stream === 'stderr' ? 'stderr' : raw.stream === 'stdout' ? 'stdout' : undefined;
   if (!stream || typeof raw.time !== 'string') return undefined;
-  const timeNs = parseRfc3339Nanos(raw.time);
+  const timeNs = parseGoTime(raw.time);
   if (timeNs === undefined) return undefined;
   const attrs =
     raw.attrs !== null && typeof raw.attrs === 'object' ? (raw.attrs as Record<string, string>) : undefined;

@@ -1,21 +1,16 @@
 /** Timestamps: Go's RFC3339Nano (trimmed) in the file, nine digits in the API. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  formatRfc3339Nano,
-  formatRfc3339NanoFixed,
-  nowNanos,
-  parseRfc3339Nanos,
-  secondsToNanos,
-} from './log-time.js';
+import { formatGoTime, parseGoTime } from '../model/go-time.js';
+import { formatRfc3339NanoFixed, nowNanos, secondsToNanos } from './log-time.js';
 
 describe('log timestamps', () => {
   const t = 1_700_000_000_123_456_700n; // 2023-11-14T22:13:20.1234567Z
 
   it('trims trailing zeros like Go RFC3339Nano', () => {
-    assert.equal(formatRfc3339Nano(t), '2023-11-14T22:13:20.1234567Z');
-    assert.equal(formatRfc3339Nano(1_700_000_000_100_000_000n), '2023-11-14T22:13:20.1Z');
-    assert.equal(formatRfc3339Nano(1_700_000_000_000_000_000n), '2023-11-14T22:13:20Z');
+    assert.equal(formatGoTime(t), '2023-11-14T22:13:20.1234567Z');
+    assert.equal(formatGoTime(1_700_000_000_100_000_000n), '2023-11-14T22:13:20.1Z');
+    assert.equal(formatGoTime(1_700_000_000_000_000_000n), '2023-11-14T22:13:20Z');
   });
 
   it('always prints nine digits in the fixed form', () => {
@@ -24,10 +19,10 @@ describe('log timestamps', () => {
   });
 
   it('parses what it writes, and offsets', () => {
-    assert.equal(parseRfc3339Nanos('2023-11-14T22:13:20.1234567Z'), t);
-    assert.equal(parseRfc3339Nanos('2023-11-14T23:13:20.1234567+01:00'), t);
-    assert.equal(parseRfc3339Nanos('2023-11-14T22:13:20Z'), 1_700_000_000_000_000_000n);
-    assert.equal(parseRfc3339Nanos('yesterday'), undefined);
+    assert.equal(parseGoTime('2023-11-14T22:13:20.1234567Z'), t);
+    assert.equal(parseGoTime('2023-11-14T23:13:20.1234567+01:00'), t);
+    assert.equal(parseGoTime('2023-11-14T22:13:20Z'), 1_700_000_000_000_000_000n);
+    assert.equal(parseGoTime('yesterday'), undefined);
   });
 
   it('converts API seconds with a fraction', () => {

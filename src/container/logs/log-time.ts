@@ -38,29 +38,10 @@ function dateTimePart(seconds: bigint): string {
   return new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
 }
 
-/** Go's time.RFC3339Nano in UTC: trailing zeros of the fraction trimmed, no dot if none left. */
-export function formatRfc3339Nano(nanos: bigint): string {
-  const { seconds, fraction } = splitNanos(nanos);
-  const trimmed = fraction.replace(/0+$/, '');
-  return `${dateTimePart(seconds)}${trimmed ? `.${trimmed}` : ''}Z`;
-}
-
 /** Docker's RFC3339NanoFixed in UTC (`docker logs -t`): always nine fraction digits. */
 export function formatRfc3339NanoFixed(nanos: bigint): string {
   const { seconds, fraction } = splitNanos(nanos);
   return `${dateTimePart(seconds)}.${fraction}Z`;
-}
-
-const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
-
-/** Unix nanoseconds of an RFC 3339 time (any fraction length up to 9), or undefined if malformed. */
-export function parseRfc3339Nanos(text: string): bigint | undefined {
-  const match = RFC3339.exec(text);
-  if (!match) return undefined;
-  const millis = Date.parse(`${match[1]}${match[3] === 'Z' ? 'Z' : match[3]}`);
-  if (Number.isNaN(millis)) return undefined;
-  const fraction = BigInt((match[2] ?? '').padEnd(9, '0'));
-  return (BigInt(millis) / 1000n) * NANOS_PER_SECOND + fraction;
 }
 
 /** Unix seconds with a fraction (the API's `since=`/`until=`) as nanoseconds. */

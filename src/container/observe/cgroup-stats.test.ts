@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cgroupStats, cgroupVersion } from './cgroup-stats.js';
 import { emptyStats } from './empty-stats.js';
-import { goTime } from './go-time-now.js';
+import { formatGoTime } from '../model/go-time.js';
+
+const goTime = (date: Date): string => formatGoTime(BigInt(date.getTime()) * 1_000_000n);
 import { parseProcStat } from './system-cpu.js';
 
 const base = mkdtempSync(join(process.env.LADING_TEST_BASE ?? tmpdir(), 'observe-stats-'));

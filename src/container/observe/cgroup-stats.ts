@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { readCgroupV1 } from './cgroup-v1-stats.js';
 import { readCgroupV2 } from './cgroup-v2-stats.js';
 import { zeroCpuStats } from './empty-stats.js';
-import { GO_ZERO_TIME, goTime } from './go-time-now.js';
+import { formatGoTime } from '../model/go-time.js';
+import { ZERO_TIME } from '../model/container-record.js';
 import type { ContainerStats } from './stats-types.js';
 import { readSystemCpu } from './system-cpu.js';
 
@@ -63,8 +64,8 @@ export async function cgroupStats(
   // Sampled right after the cgroup, as dockerd does, so the two deltas cover the same time.
   const system = await readSystemCpu(options.procStat);
   const stats: ContainerStats = {
-    read: goTime(options.now ?? new Date()),
-    preread: previous?.read ?? GO_ZERO_TIME,
+    read: formatGoTime(BigInt((options.now ?? new Date()).getTime()) * 1_000_000n),
+    preread: previous?.read ?? ZERO_TIME,
     pids_stats: sample.pids,
     blkio_stats: sample.blkio,
     num_procs: 0,

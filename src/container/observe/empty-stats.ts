@@ -1,4 +1,4 @@
-import { GO_ZERO_TIME } from './go-time-now.js';
+import { ZERO_TIME } from '../model/container-record.js';
 import type { ContainerStats, CpuStats } from './stats-types.js';
 
 /** A CPU sample of all zeros: precpu_stats before there is a previous sample. */
@@ -15,8 +15,8 @@ export function zeroCpuStats(): CpuStats {
  */
 export function emptyStats(name: string, id: string): ContainerStats {
   return {
-    read: GO_ZERO_TIME,
-    preread: GO_ZERO_TIME,
+    read: ZERO_TIME,
+    preread: ZERO_TIME,
     pids_stats: {},
     blkio_stats: {
       io_service_bytes_recursive: null,

@@ -1,7 +1,6 @@
 /** Observing containers: stats from cgroups, `top` through the host's ps, and the refusals of pause/unpause. */
 export { cgroupStats, cgroupVersion, type CgroupStatsOptions } from './cgroup-stats.js';
 export { emptyStats, zeroCpuStats } from './empty-stats.js';
-export { GO_ZERO_TIME, goTime } from './go-time-now.js';
 export { alreadyPausedError, notPausedError, notRunningError, restartingError } from './observe-errors.js';
 export type * from './stats-types.js';
 export { parseProcStat, readSystemCpu, type SystemCpu } from './system-cpu.js';

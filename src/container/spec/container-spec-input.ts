@@ -105,7 +105,7 @@ export function containerSpecInput(record: ContainerRecord, paths: ContainerSpec
       cpusetMems: hc.CpusetMems ?? '',
       pidsLimit: hc.PidsLimit ?? 0,
     },
-    extraMaskedPaths: thermalThrottlePaths(),
+    extraMaskedPaths: hostThermalThrottlePaths(),
     kernelRelease: release(),
   };
   if (hc.MaskedPaths) input.maskedPaths = [...hc.MaskedPaths];
@@ -141,6 +141,14 @@ export function execInput(record: ContainerRecord, rootfs: string, exec: ExecReq
     consoleSize: exec.consoleSize,
     privileged: exec.privileged === true,
   };
+}
+
+let cachedThermalPaths: string[] | undefined;
+
+/** The host's CPUs do not change while ladingd runs: look once, not at every start. */
+function hostThermalThrottlePaths(): string[] {
+  cachedThermalPaths ??= thermalThrottlePaths();
+  return [...cachedThermalPaths];
 }
 
 /** Docker also masks each CPU's thermal_throttle directory where the host has one. */

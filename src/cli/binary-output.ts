@@ -1,5 +1,5 @@
 /**
- * Copying a byte stream (an image archive from `save`) to where the user asked for it, with
+ * Copying a byte stream (an image archive from `save`, a container's from `export`) to where the user asked for it, with
  * backpressure so that a multi-gigabyte archive is never held in memory: to a file written
  * atomically, as docker's atomicwriter (a temporary file in the same directory, renamed into
  * place once complete, mode 0600), or to stdout.
@@ -11,7 +11,50 @@ import { lstat, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Output } from './context.js';
+import { EXIT_FAILURE, StatusError } from './cli-error.js';
+import type { CliContext, Output } from './context.js';
+
+/**
+ * docker's save and export: refuse a terminal, check `-o` before asking the daemon, then
+ * stream the response to the file (atomically) or to stdout. `failure` prefixes path errors
+ * ("failed to save image", "failed to export container").
+ */
+export async function downloadToOutput(
+  ctx: CliContext,
+  options: {
+    output: string;
+    failure: string;
+    open: () => Promise<NodeJS.ReadableStream & { destroy(): void }>;
+  },
+): Promise<void> {
+  const { output, failure } = options;
+  if (output === '' && ctx.stdout.isTTY) {
+    throw new StatusError(
+      'cowardly refusing to save to a terminal. Use the -o flag or redirect',
+      EXIT_FAILURE,
+    );
+  }
+  if (output !== '') {
+    const invalid = await invalidDestination(output);
+    if (invalid !== undefined) throw new StatusError(`${failure}: ${invalid}`, EXIT_FAILURE);
+  }
+  const res = await options.open();
+  try {
+    if (output === '') await copyToOutput(res, ctx.stdout);
+    else {
+      try {
+        await writeFileAtomic(output, res);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.syscall === 'open')
+          throw new StatusError(`${failure}: ${goFileError(e, 'open', output)}`, EXIT_FAILURE);
+        throw err;
+      }
+    }
+  } finally {
+    res.destroy();
+  }
+}
 
 /**
  * atomicwriter's checks on an output path, run before anything is asked of the daemon: the

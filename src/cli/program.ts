@@ -46,6 +46,7 @@ import { pullCommand } from './commands/pull.js';
 import { pushCommand } from './commands/push.js';
 import { rmiCommand } from './commands/rmi.js';
 import { saveCommand } from './commands/save.js';
+import { exportCommand } from './commands/export.js';
 import { systemGroup } from './commands/system.js';
 import { tagCommand } from './commands/tag.js';
 import { versionCommand } from './commands/version.js';
@@ -158,6 +159,7 @@ export function buildProgram(ctx: CliContext): LadingCommand {
   program.addCommand(statsCommand(ctx));
   program.addCommand(portCommand(ctx));
   program.addCommand(cpCommand(ctx));
+  program.addCommand(exportCommand(ctx));
   program.addCommand(psCommand(ctx));
   program.addCommand(containerGroup(ctx));
   program.addCommand(imageGroup(ctx));

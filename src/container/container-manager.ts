@@ -46,6 +46,7 @@ import {
 import { DEFAULT_PS_ARGS, type TopResult } from './observe/index.js';
 import { copyIn, copyOut, statPath } from './lifecycle/copy.js';
 import { updateContainer } from './lifecycle/update.js';
+import { exportContainer } from './lifecycle/export.js';
 import type { PathStat } from './copy/index.js';
 import type { ContainerManagerOptions, ManagerContext } from './manager-context.js';
 import { createContainer, type CreateOptions } from './lifecycle/create.js';
@@ -349,6 +350,11 @@ export class ContainerManager implements ManagerContext {
     options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal: AbortSignal },
   ): Promise<void> {
     return copyIn(this, this.get(name), path, tar, options);
+  }
+
+  /** `docker export`: the root filesystem as a tar (the rootfs stays mounted while it streams). */
+  export(name: string): Promise<Readable> {
+    return exportContainer(this, this.get(name));
   }
 
   /** Bytes of the container's read-write layer (SizeRw). */

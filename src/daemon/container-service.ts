@@ -151,6 +151,7 @@ export class ContainerService implements ContainersBackend, ObserveBackend {
       stat: (name, path) => this.manager.statPath(name, path),
       get: (name, path) => this.manager.copyOut(name, path),
       put: (name, path, tar, options) => this.manager.copyIn(name, path, tar, options),
+      export: (name) => this.manager.export(name),
     };
   }
 

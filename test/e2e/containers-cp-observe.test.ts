@@ -1,7 +1,7 @@
 /**
  * docker cp both ways (running and stopped containers, a symlink in the container pointing
  * at /etc resolving inside the container: hostile-input row 26), and pause/unpause, top and
- * stats --no-stream, with the real docker CLI against ladingd (issue 6 items 4 and 6).
+ * stats --no-stream, and export, with the real docker CLI against ladingd (issue 6 items 4 and 6).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import { BlobDir, buildImage, busyboxRootfs } from '../fixtures/index.js';
 import { useCleanup } from '../support/cleanup.js';
 import { DOCKER_BIN, docker, runCommand } from '../support/cli.js';
-import { startDaemon, type TestDaemon } from '../support/daemon.js';
+import { LADING_BIN, startDaemon, type TestDaemon } from '../support/daemon.js';
 import { makeTestDirs, testBase } from '../support/test-base.js';
 
 describe('cp, pause, top and stats with the docker CLI', { timeout: 120_000 }, () => {
@@ -62,6 +62,35 @@ describe('cp, pause, top and stats with the docker CLI', { timeout: 120_000 }, (
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /Could not find the file \/nope in container cpc/);
     await ok('rm', 'cpc');
+  });
+
+  it("exports the root filesystem with the container's changes, from docker and lading", async () => {
+    await ok('run', '--name', 'exp', 'busybox', 'sh', '-c', 'echo changed > /etc/motd-new && rm /etc-link');
+    const file = join(work, 'exp.tar');
+    await ok('export', '-o', file, 'exp');
+    const listing = await runCommand('tar', ['-tf', file]);
+    assert.equal(listing.code, 0, listing.stderr);
+    const names = listing.stdout.split('\n').filter((line) => line !== '');
+    assert.ok(names.includes('bin/') && names.includes('bin/busybox'), listing.stdout.slice(0, 400));
+    assert.ok(names.includes('etc/motd-new'), 'the changed file is in the export');
+    assert.ok(!names.includes('etc-link'), 'the deleted symlink is not');
+    assert.ok(!names.some((name) => name === './' || name.startsWith('/')));
+    const extracted = join(work, 'exp-out');
+    mkdirSync(extracted);
+    assert.equal((await runCommand('tar', ['-xf', file, '-C', extracted])).code, 0);
+    assert.equal(readFileSync(join(extracted, 'etc', 'motd-new'), 'utf8'), 'changed\n');
+    // The lading CLI gives the same archive, to stdout.
+    const viaLading = await runCommand('sh', [
+      '-c',
+      `${LADING_BIN} -H ${daemon.host} export exp | tar -tf - | sort`,
+    ]);
+    const viaDocker = await runCommand('sh', ['-c', `tar -tf ${file} | sort`]);
+    assert.equal(viaLading.code, 0, viaLading.stderr);
+    assert.equal(viaLading.stdout, viaDocker.stdout, viaLading.stderr);
+    const toTerminalCheck = await docker(daemon.host, 'export', 'nope');
+    assert.notEqual(toTerminalCheck.code, 0);
+    assert.match(toTerminalCheck.stderr, /No such container: nope/);
+    await ok('rm', 'exp');
   });
 
   it('pauses and unpauses, lists processes with top, and reports stats', async () => {

@@ -32,4 +32,6 @@ export interface ArchiveBackend {
   get(name: string, path: string, signal: AbortSignal): Promise<{ stat: ContainerPathStat; tar: Readable }>;
   /** Unpacks `tar` (plain, gzip or zstd) into the directory `path`; resolves once all is written. */
   put(name: string, path: string, tar: Readable, options: ArchivePutOptions): Promise<void>;
+  /** `docker export`: the container's root filesystem as a tar; destroy it to stop early. */
+  export(name: string): Promise<Readable>;
 }

@@ -17,6 +17,8 @@ import { startCommand } from './start.js';
 import { restartCommand, stopCommand } from './stop.js';
 import { waitCommand } from './wait.js';
 import { pauseCommand } from './pause.js';
+import { cpCommand } from './cp.js';
+import { exportCommand } from './export.js';
 import { portCommand } from './port.js';
 import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
@@ -26,8 +28,10 @@ import { updateCommand } from './update.js';
 export function containerGroup(ctx: CliContext): CommandGroup {
   return commandGroup('container', 'Manage containers', [
     attachCommand(ctx),
+    cpCommand(ctx),
     createCommand(ctx),
     execCommand(ctx),
+    exportCommand(ctx),
     containerInspectCommand(ctx),
     killCommand(ctx),
     logsCommand(ctx),

@@ -53,6 +53,10 @@ function fakeBackend(puts: Put[]): ArchiveBackend {
         options: { noOverwriteDirNonDir: options.noOverwriteDirNonDir, copyUIDGID: options.copyUIDGID },
       });
     },
+    export: async (name) => {
+      lookup(name, '/hello.txt');
+      return Readable.from([tar([{ type: 'dir', name: 'etc/' }])]);
+    },
   };
 }
 
@@ -125,6 +129,16 @@ describe('containers archive routes', () => {
     assert.equal(res.headers['content-type'], 'application/x-tar');
     assert.deepEqual(decodeStat(res.headers[PATH_STAT_HEADER.toLowerCase()]), HELLO_STAT);
     assert.ok(res.body.equals(tar([{ type: 'file', name: 'hello.txt', content: 'hello' }])));
+  });
+
+  it('GET export sends the root filesystem tar', async () => {
+    const res = await getBytes(server.socketPath, '/v1.47/containers/web/export');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-type'], 'application/x-tar');
+    assert.ok(res.body.equals(tar([{ type: 'dir', name: 'etc/' }])));
+    const missing = await request(server.socketPath, 'GET', '/containers/nope/export');
+    assert.equal(missing.status, 404);
+    assert.equal(JSON.parse(missing.body).message, 'No such container: nope');
   });
 
   it('GET of an unknown container is a 404 with Docker wording', async () => {

@@ -7,6 +7,7 @@
  * PUT to check the destination. The PUT body arrives chunked, as text/plain from the docker
  * CLI; its Content-Type is not checked, as dockerd does not check it either.
  */
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, messageOf } from '../../../errors/index.js';
 import type { ArchiveBackend, ContainerPathStat } from '../backends-archive.js';
@@ -36,6 +37,17 @@ function archiveTarget(ctx: RequestContext): { name: string; path: string } {
   return { name: ctx.params.name ?? '', path };
 }
 
+/** Streams a tar after the status line; a failure then can only cut the stream short. */
+async function sendTar(ctx: RequestContext, tar: Readable, what: string): Promise<void> {
+  try {
+    await pipeline(tar, ctx.res, { signal: ctx.signal });
+  } catch (err) {
+    ctx.logger.warn(what, { error: messageOf(err) });
+    tar.destroy();
+    if (!isResponseClosed(ctx.res)) ctx.res.destroy();
+  }
+}
+
 export function archiveRoutes(backend: ArchiveBackend): RouteDefinition[] {
   return [
     {
@@ -56,14 +68,16 @@ export function archiveRoutes(backend: ArchiveBackend): RouteDefinition[] {
         const { res, signal } = ctx;
         const { stat, tar } = await backend.get(name, path, signal);
         res.writeHead(200, { [PATH_STAT_HEADER]: encodePathStat(stat), 'Content-Type': TAR_CONTENT_TYPE });
-        try {
-          await pipeline(tar, res, { signal });
-        } catch (err) {
-          // The status is sent: all that is left is to cut the stream so the client sees it short.
-          ctx.logger.warn('container archive stopped', { error: messageOf(err) });
-          tar.destroy();
-          if (!isResponseClosed(res)) res.destroy();
-        }
+        await sendTar(ctx, tar, 'container archive stopped');
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/{name}/export',
+      handler: async (ctx) => {
+        const tar = await backend.export(ctx.params.name ?? '');
+        ctx.res.writeHead(200, { 'Content-Type': TAR_CONTENT_TYPE });
+        await sendTar(ctx, tar, 'container export stopped');
       },
     },
     {

@@ -47,6 +47,7 @@ import { pushCommand } from './commands/push.js';
 import { rmiCommand } from './commands/rmi.js';
 import { saveCommand } from './commands/save.js';
 import { exportCommand } from './commands/export.js';
+import { diffCommand } from './commands/diff.js';
 import { systemGroup } from './commands/system.js';
 import { tagCommand } from './commands/tag.js';
 import { versionCommand } from './commands/version.js';
@@ -160,6 +161,7 @@ export function buildProgram(ctx: CliContext): LadingCommand {
   program.addCommand(portCommand(ctx));
   program.addCommand(cpCommand(ctx));
   program.addCommand(exportCommand(ctx));
+  program.addCommand(diffCommand(ctx));
   program.addCommand(psCommand(ctx));
   program.addCommand(containerGroup(ctx));
   program.addCommand(imageGroup(ctx));

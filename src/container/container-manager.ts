@@ -18,7 +18,7 @@ import type {
   WaitCondition,
 } from '../api/types/index.js';
 import { ConflictError, InvalidArgumentError } from '../errors/index.js';
-import { KeyedLock, treeSize } from '../layer/index.js';
+import { KeyedLock, treeSize, type LayerChange } from '../layer/index.js';
 import type { EventSubscription } from '../runtime/index.js';
 import {
   ContainerRegistry,
@@ -350,6 +350,18 @@ export class ContainerManager implements ManagerContext {
     options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal: AbortSignal },
   ): Promise<void> {
     return copyIn(this, this.get(name), path, tar, options);
+  }
+
+  /**
+   * `docker diff`: read from the container's upper dir and compared path by path with the
+   * layers below (layer/changes); null when nothing changed, as dockerd's nil slice.
+   */
+  async changes(name: string): Promise<LayerChange[] | null> {
+    const record = this.get(name);
+    const changes = await this.locks.run(record.ID, () =>
+      Promise.resolve(this.options.layers.changes(record.ID)),
+    );
+    return changes.length > 0 ? changes : null;
   }
 
   /** `docker export`: the root filesystem as a tar (the rootfs stays mounted while it streams). */

@@ -11,6 +11,7 @@ import type {
   LogsOptions,
   LogsResult,
   ContainerTopResponse,
+  FilesystemChange,
   ObserveBackend,
   StatsSampler,
   ArchiveBackend,
@@ -135,6 +136,10 @@ export class ContainerService implements ContainersBackend, ObserveBackend {
 
   unpause(name: string): Promise<void> {
     return this.manager.unpause(name);
+  }
+
+  changes(name: string): Promise<FilesystemChange[] | null> {
+    return this.manager.changes(name);
   }
 
   top(name: string, psArgs: string): Promise<ContainerTopResponse> {

@@ -15,6 +15,7 @@ import type {
   ExtractDetachedOptions,
   GraphDriverInfo,
   Layer,
+  LayerChange,
   LayerCheckProblem,
   LayerStore,
   RegisterOptions,
@@ -154,6 +155,11 @@ export class MemoryLayerStore implements LayerStore {
 
   graphDriverInfo(): GraphDriverInfo {
     return { Name: 'vfs', Data: {} };
+  }
+
+  /** Image tests never make containers, so no rw layer has changes. */
+  changes(): LayerChange[] {
+    return [];
   }
 
   async check(): Promise<LayerCheckProblem[]> {

@@ -32,6 +32,7 @@ import { silentLogger, type Logger } from '../log/index.js';
 import { chainIdOf } from './chain-id.js';
 import { diffTarStream } from '../archive/index.js';
 import { randomId } from './durable-fs.js';
+import type { LayerChange } from './changes/index.js';
 import type { GraphDriver } from './graph-driver.js';
 import { writeInitLayer } from './init-layer.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -600,6 +601,12 @@ export class DefaultLayerStore implements LayerStore {
     }
   }
 
+  changes(name: string): LayerChange[] {
+    const { rw } = this.rwNode(name);
+    const parent = rw.initId ?? (rw.parent === undefined ? undefined : this.node(rw.parent).layer.cacheId);
+    return this.graph.changes(rw.mountId, parent);
+  }
+
   graphDriverInfo(target: { layer: ChainId } | { rwLayer: string }): GraphDriverInfo {
     const id =
       'layer' in target ? this.node(target.layer).layer.cacheId : this.rwNode(target.rwLayer).rw.mountId;
@@ -610,7 +617,9 @@ export class DefaultLayerStore implements LayerStore {
     return checkLayerStore(this, options.repair);
   }
 
-  async close(): Promise<void> {
+  /** `keepMounts`: live restore, where running containers keep their rootfs past the daemon. */
+  async close(options: { keepMounts?: boolean } = {}): Promise<void> {
+    if (options.keepMounts === true) return;
     for (const node of this.rwLayers.values()) {
       if (node.mounts === 0) continue;
       node.mounts = 0;

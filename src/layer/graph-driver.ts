@@ -15,6 +15,7 @@
  * and `removeTemporary` clears what an interrupted create or remove left behind, so the store
  * can drop orphans at start.
  */
+import type { LayerChange } from './changes/index.js';
 import type { StorageDriverName } from './layer-store.js';
 
 export interface CreateLayerOptions {
@@ -83,6 +84,11 @@ export interface GraphDriver {
   /** True when the layer's root filesystem is currently mounted (e.g. left from a previous run). */
   isMounted(id: string): boolean;
 
+  /**
+   * `docker diff`: what layer `id` changed relative to `parent` (the layer it was made on),
+   * as the container sees it.
+   */
+  changes(id: string, parent: string | undefined): LayerChange[];
   /** `inspect`'s GraphDriver.Data for the layer. */
   metadata(id: string): Record<string, string>;
   /** Driver-level consistency of one layer on top of `parent` (links, dirs); `repair` fixes what it can. */

@@ -25,3 +25,12 @@ export type { GraphDriver, CreateLayerOptions, CreatedLayer, DriverProblem } fro
 export { Overlay2Driver } from './overlay2/overlay2-driver.js';
 export { VfsDriver } from './vfs/vfs-driver.js';
 export { probeOverlay } from './overlay2/overlay-probe.js';
+export {
+  CHANGE_ADD,
+  CHANGE_DELETE,
+  CHANGE_MODIFY,
+  overlayChanges,
+  treeChanges,
+  type ChangeKind,
+  type LayerChange,
+} from './changes/index.js';

@@ -27,6 +27,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Digest } from '../oci/index.js';
+import type { LayerChange } from './changes/index.js';
 
 export type ChainId = Digest;
 export type DiffId = Digest;
@@ -165,9 +166,12 @@ export interface LayerStore {
 
   graphDriverInfo(target: { layer: ChainId } | { rwLayer: string }): GraphDriverInfo;
 
+  /** `docker diff` of a container's rw layer against its `-init` layer (or the image's top). */
+  changes(rwLayer: string): LayerChange[];
+
   /** Verifies records and directories; with `repair`, removes what cannot be trusted. */
   check(options: { repair: boolean }): Promise<LayerCheckProblem[]>;
 
   /** Unmounts what this store mounted. */
-  close(): Promise<void>;
+  close(options?: { keepMounts?: boolean }): Promise<void>;
 }

@@ -1,7 +1,7 @@
 /**
  * docker cp both ways (running and stopped containers, a symlink in the container pointing
  * at /etc resolving inside the container: hostile-input row 26), and pause/unpause, top and
- * stats --no-stream, and export, with the real docker CLI against ladingd (issue 6 items 4 and 6).
+ * stats --no-stream, export and diff, with the real docker CLI against ladingd (issue 6 items 4 and 6).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -91,6 +91,26 @@ describe('cp, pause, top and stats with the docker CLI', { timeout: 120_000 }, (
     assert.notEqual(toTerminalCheck.code, 0);
     assert.match(toTerminalCheck.stderr, /No such container: nope/);
     await ok('rm', 'exp');
+  });
+
+  it("lists a container's changes with docker diff and lading diff, read from its upper dir", async () => {
+    await ok(
+      'run',
+      '--name',
+      'dif',
+      'busybox',
+      'sh',
+      '-c',
+      'echo x >> /etc/passwd && rm /etc/group && mkdir -p /new/sub && echo y > /new/sub/f',
+    );
+    const expected = ['C /etc', 'D /etc/group', 'C /etc/passwd', 'A /new', 'A /new/sub', 'A /new/sub/f'];
+    assert.deepEqual((await ok('diff', 'dif')).split('\n').filter(Boolean), expected);
+    const viaLading = await runCommand(LADING_BIN, ['-H', daemon.host, 'diff', 'dif']);
+    assert.equal(viaLading.code, 0, viaLading.stderr);
+    assert.deepEqual(viaLading.stdout.split('\n').filter(Boolean), expected);
+    await ok('run', '--name', 'nodiff', 'busybox', 'true');
+    assert.equal(await ok('diff', 'nodiff'), '');
+    await ok('rm', 'dif', 'nodiff');
   });
 
   it('pauses and unpauses, lists processes with top, and reports stats', async () => {

@@ -11,6 +11,12 @@ export interface ContainerTopResponse {
   Processes: string[][] | null;
 }
 
+/** One entry of GET /containers/{id}/changes (docker diff): Kind 0 changed, 1 added, 2 deleted. */
+export interface FilesystemChange {
+  Path: string;
+  Kind: 0 | 1 | 2;
+}
+
 /**
  * Samples one container's stats (Docker's stats JSON, built by container/observe's
  * cgroupStats). The router keeps the previous sample and passes it back, which becomes the
@@ -43,4 +49,6 @@ export interface ObserveBackend {
   top(name: string, psArgs: string): Promise<ContainerTopResponse>;
   /** Looks the container up (a 404 comes before any header) and returns its sampler. */
   stats(name: string): Promise<StatsSampler>;
+  /** docker diff: parents before children; null when nothing changed (Go's nil slice). */
+  changes(name: string): Promise<FilesystemChange[] | null>;
 }

@@ -17,7 +17,7 @@ export type {
   LogsResult,
   SystemBackend,
 } from './backends.js';
-export type { ContainerTopResponse, ObserveBackend, StatsSampler } from './backends-observe.js';
+export type { ContainerTopResponse, FilesystemChange, ObserveBackend, StatsSampler } from './backends-observe.js';
 export type { ArchiveBackend, ArchivePutOptions, ContainerPathStat } from './backends-archive.js';
 export { DEFAULT_BODY_LIMIT, parseJsonBody, readRequestBody } from './body.js';
 export { commonHeaders } from './common-headers.js';

@@ -19,6 +19,7 @@ import { waitCommand } from './wait.js';
 import { pauseCommand } from './pause.js';
 import { cpCommand } from './cp.js';
 import { exportCommand } from './export.js';
+import { diffCommand } from './diff.js';
 import { portCommand } from './port.js';
 import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
@@ -30,6 +31,7 @@ export function containerGroup(ctx: CliContext): CommandGroup {
     attachCommand(ctx),
     cpCommand(ctx),
     createCommand(ctx),
+    diffCommand(ctx),
     execCommand(ctx),
     exportCommand(ctx),
     containerInspectCommand(ctx),

@@ -33,6 +33,7 @@ import { InvalidArgumentError, NotFoundError } from '../../errors/index.js';
 import { hasErrnoCode, mount, umount2 } from '../../sys/index.js';
 import { fsyncPath, isMountPoint, mountPointsUnder, readTextSyncOrUndefined } from '../durable-fs.js';
 import type { CreatedLayer, CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
+import { overlayChanges, type LayerChange } from '../changes/index.js';
 import {
   DIFF_DIR,
   LINK_DIR,
@@ -244,6 +245,12 @@ export class Overlay2Driver implements GraphDriver {
 
   isMounted(id: string): boolean {
     return isMountPoint(join(this.dir(id), MERGED_DIR));
+  }
+
+  /** Only the upper dir is walked; the layers below are looked up per changed path. */
+  changes(id: string): LayerChange[] {
+    const lowers = this.metadata(id).LowerDir;
+    return overlayChanges(this.diffDir(id), lowers === undefined ? [] : lowers.split(':'));
   }
 
   metadata(id: string): Record<string, string> {

@@ -19,6 +19,7 @@ import { InvalidArgumentError } from '../../errors/index.js';
 import { syncPath } from '../../durable/index.js';
 import { fsyncPath } from '../durable-fs.js';
 import type { CreatedLayer, CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
+import { treeChanges, type LayerChange } from '../changes/index.js';
 import { applyDiff } from './apply-diff.js';
 import { copyTree } from './copy-tree.js';
 
@@ -147,6 +148,11 @@ export class VfsDriver implements GraphDriver {
   }
 
   /** Docker's vfs reports no GraphDriver data. */
+  /** vfs layers are whole copies: the container's tree is compared with its parent's. */
+  changes(id: string, parent: string | undefined): LayerChange[] {
+    return treeChanges(this.treeDir(id), parent === undefined ? undefined : this.treeDir(parent));
+  }
+
   metadata(): Record<string, string> {
     return {};
   }

@@ -37,6 +37,14 @@ function testBackend(state: { paused: Set<string>; calls: unknown[][] }): Observ
       if (!c.running) throw new ConflictError(`container ${c.id} is not running`);
       return { Titles: ['PID', 'CMD'], Processes: [['1', 'sleep 9']] };
     },
+    async changes(name) {
+      return lookup(name).running
+        ? [
+            { Path: '/tmp', Kind: 0 },
+            { Path: '/tmp/x', Kind: 1 },
+          ]
+        : null;
+    },
     async stats(name): Promise<StatsSampler<Sample>> {
       const c = lookup(name);
       let n = 0;
@@ -90,6 +98,19 @@ describe('observe routes', () => {
     state.calls.length = 0;
   });
   const call = (method: string, path: string) => request(server.socketPath, method, path);
+
+  it('changes answers the list, null when nothing changed, 404 for an unknown container', async () => {
+    const web = await call('GET', '/v1.47/containers/web/changes');
+    assert.equal(web.status, 200);
+    assert.deepEqual(JSON.parse(web.body), [
+      { Path: '/tmp', Kind: 0 },
+      { Path: '/tmp/x', Kind: 1 },
+    ]);
+    assert.equal((await call('GET', '/containers/stopped/changes')).body.trim(), 'null');
+    const missing = await call('GET', '/containers/nope/changes');
+    assert.equal(missing.status, 404);
+    assert.deepEqual(JSON.parse(missing.body), { message: 'No such container: nope' });
+  });
 
   it('pause and unpause answer 204, then 409 in dockerd’s words', async () => {
     assert.equal((await call('POST', '/v1.47/containers/web/pause')).status, 204);

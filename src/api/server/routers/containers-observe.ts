@@ -100,6 +100,11 @@ export function observeRoutes(backend: ObserveBackend, options: ObserveRouteOpti
     },
     {
       method: 'GET',
+      path: '/containers/{name}/changes',
+      handler: async (ctx) => sendJson(ctx.res, 200, await backend.changes(name(ctx))),
+    },
+    {
+      method: 'GET',
       path: '/containers/{name}/stats',
       handler: (ctx) => containerStats(backend, ctx, intervalMs),
     },

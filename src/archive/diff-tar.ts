@@ -20,6 +20,7 @@
  * for layers without one (records from before tar-split, and layers made from a directory,
  * such as a committed container, where this form is the original).
  */
+import type { Stats } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { isOpaqueDir, isOverlayWhiteout, layerXattrs } from './diff-tar-support.js';
@@ -31,7 +32,8 @@ function seconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
-async function* fileBody(path: Buffer, size: number): AsyncGenerator<Buffer> {
+/** A regular file's body as read now; fails if the file shrank meanwhile. */
+export async function* fileBody(path: Buffer, size: number): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   try {
     let left = size;
@@ -45,6 +47,64 @@ async function* fileBody(path: Buffer, size: number): AsyncGenerator<Buffer> {
   } finally {
     await handle.close();
   }
+}
+
+/** A directory's header: `name/`, its mode, owner, whole-second mtime and layer xattrs. */
+export function directoryHeader(path: Buffer, relName: Buffer, st: Stats): HeaderInput {
+  return {
+    name: Buffer.concat([relName, Buffer.from('/')]),
+    mode: st.mode,
+    uid: st.uid,
+    gid: st.gid,
+    mtime: seconds(st.mtimeMs),
+    size: 0,
+    typeflag: '5',
+    xattrs: layerXattrs(path),
+  };
+}
+
+/**
+ * The header of a non-directory entry (file, hard link to an earlier name, symlink, device,
+ * FIFO); undefined for a socket, which a layer cannot carry. `links` remembers the first
+ * name of every multiply-linked inode.
+ */
+export async function entryHeader(
+  path: Buffer,
+  relName: Buffer,
+  st: Stats,
+  links: Map<string, Buffer>,
+): Promise<HeaderInput | undefined> {
+  const base = {
+    name: relName,
+    mode: st.mode,
+    uid: st.uid,
+    gid: st.gid,
+    mtime: seconds(st.mtimeMs),
+    size: 0,
+  };
+  const xattrs = layerXattrs(path);
+  if (st.nlink > 1 && !st.isDirectory()) {
+    const key = `${st.dev}:${st.ino}`;
+    const first = links.get(key);
+    if (first !== undefined) return { ...base, typeflag: '1', linkname: first, xattrs };
+    links.set(key, relName);
+  }
+  if (st.isFile()) return { ...base, typeflag: '0', size: st.size, xattrs };
+  if (st.isSymbolicLink()) {
+    return { ...base, typeflag: '2', linkname: await readlink(path, { encoding: 'buffer' }), xattrs };
+  }
+  if (st.isCharacterDevice() || st.isBlockDevice()) {
+    const d = BigInt(st.rdev);
+    return {
+      ...base,
+      typeflag: st.isCharacterDevice() ? '3' : '4',
+      devmajor: Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn)),
+      devminor: Number((d & 0xffn) | ((d >> 12n) & ~0xffn)),
+      xattrs,
+    };
+  }
+  if (st.isFIFO()) return { ...base, typeflag: '6', xattrs };
+  return undefined;
 }
 
 export async function* diffTarChunks(diffDir: string): AsyncGenerator<Buffer> {
@@ -68,14 +128,8 @@ export async function* diffTarChunks(diffDir: string): AsyncGenerator<Buffer> {
         yield encodeHeader({ ...base, name: woName, mode: 0o600, mtime: 0, typeflag: '0' });
         continue;
       }
-      const xattrs = layerXattrs(path);
       if (st.isDirectory()) {
-        yield encodeHeader({
-          ...base,
-          name: Buffer.concat([relName, Buffer.from('/')]),
-          typeflag: '5',
-          xattrs,
-        });
+        yield encodeHeader(directoryHeader(path, relName, st));
         if (isOpaqueDir(path)) {
           yield encodeHeader({
             ...base,
@@ -87,36 +141,7 @@ export async function* diffTarChunks(diffDir: string): AsyncGenerator<Buffer> {
         yield* walk(path, relName);
         continue;
       }
-      if (st.nlink > 1) {
-        const key = `${st.dev}:${st.ino}`;
-        const first = links.get(key);
-        if (first !== undefined) {
-          yield encodeHeader({ ...base, name: relName, typeflag: '1', linkname: first, xattrs });
-          continue;
-        }
-        links.set(key, relName);
-      }
-      let header: HeaderInput | undefined;
-      if (st.isFile()) header = { ...base, name: relName, typeflag: '0', size: st.size, xattrs };
-      else if (st.isSymbolicLink()) {
-        header = {
-          ...base,
-          name: relName,
-          typeflag: '2',
-          linkname: await readlink(path, { encoding: 'buffer' }),
-          xattrs,
-        };
-      } else if (st.isCharacterDevice() || st.isBlockDevice()) {
-        const d = BigInt(st.rdev);
-        header = {
-          ...base,
-          name: relName,
-          typeflag: st.isCharacterDevice() ? '3' : '4',
-          devmajor: Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn)),
-          devminor: Number((d & 0xffn) | ((d >> 12n) & ~0xffn)),
-          xattrs,
-        };
-      } else if (st.isFIFO()) header = { ...base, name: relName, typeflag: '6', xattrs };
+      const header = await entryHeader(path, relName, st, links);
       if (header === undefined) continue; // sockets cannot be carried in a layer
       yield encodeHeader(header);
       if (header.size > 0) {

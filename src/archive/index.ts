@@ -25,6 +25,7 @@ export {
   type WhiteoutName,
 } from './whiteouts.js';
 export { diffTarStream } from './diff-tar.js';
+export { changesTarStream, type TreeChange } from './changes-tar.js';
 export { readTarEntries, type ReadTarEntriesOptions, type TarEntry } from './tar-entries.js';
 export type { TarEntryType, TarHeader } from './tar-reader.js';
 export {

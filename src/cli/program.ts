@@ -48,6 +48,7 @@ import { rmiCommand } from './commands/rmi.js';
 import { saveCommand } from './commands/save.js';
 import { exportCommand } from './commands/export.js';
 import { diffCommand } from './commands/diff.js';
+import { commitCommand } from './commands/commit.js';
 import { systemGroup } from './commands/system.js';
 import { tagCommand } from './commands/tag.js';
 import { versionCommand } from './commands/version.js';
@@ -162,6 +163,7 @@ export function buildProgram(ctx: CliContext): LadingCommand {
   program.addCommand(cpCommand(ctx));
   program.addCommand(exportCommand(ctx));
   program.addCommand(diffCommand(ctx));
+  program.addCommand(commitCommand(ctx));
   program.addCommand(psCommand(ctx));
   program.addCommand(containerGroup(ctx));
   program.addCommand(imageGroup(ctx));

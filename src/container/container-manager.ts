@@ -47,6 +47,7 @@ import { DEFAULT_PS_ARGS, type TopResult } from './observe/index.js';
 import { copyIn, copyOut, statPath } from './lifecycle/copy.js';
 import { updateContainer } from './lifecycle/update.js';
 import { exportContainer } from './lifecycle/export.js';
+import { snapshotContainer } from './lifecycle/commit.js';
 import type { PathStat } from './copy/index.js';
 import type { ContainerManagerOptions, ManagerContext } from './manager-context.js';
 import { createContainer, type CreateOptions } from './lifecycle/create.js';
@@ -362,6 +363,11 @@ export class ContainerManager implements ManagerContext {
       Promise.resolve(this.options.layers.changes(record.ID)),
     );
     return changes.length > 0 ? changes : null;
+  }
+
+  /** `docker commit`'s container side: its changes as a layer tar, read while it is paused. */
+  snapshot<T>(name: string, options: { pause: boolean }, use: (tar: Readable) => Promise<T>): Promise<T> {
+    return snapshotContainer(this, this.get(name), options, use);
   }
 
   /** `docker export`: the root filesystem as a tar (the rootfs stays mounted while it streams). */

@@ -42,6 +42,7 @@ import { RegistryService } from './registry-service.js';
 import { ImageService } from './image-service.js';
 import { groupId, parseHost, type ListenAddress } from './hosts.js';
 import { SystemService } from './system-service.js';
+import { CommitService } from './commit-service.js';
 
 export interface DaemonOptions {
   config: DaemonConfig;
@@ -163,6 +164,7 @@ export class Daemon {
         exec: containerService.asExecBackend(),
         observe: containerService,
         archive: containerService.asArchiveBackend(),
+        commit: new CommitService(containers, imageService, images),
       },
       logger: logger.with({ module: 'api' }),
       serverName: `lading/${build.version}`,

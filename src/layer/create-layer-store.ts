@@ -602,9 +602,20 @@ export class DefaultLayerStore implements LayerStore {
   }
 
   changes(name: string): LayerChange[] {
+    const { mountId, parent } = this.rwBelow(name);
+    return this.graph.changes(mountId, parent);
+  }
+
+  changesTar(name: string): Readable {
+    const { mountId, parent } = this.rwBelow(name);
+    return this.graph.changesTar(mountId, parent);
+  }
+
+  /** A container's rw directory and the one it was made on (its `-init` layer, else the image's top). */
+  private rwBelow(name: string): { mountId: string; parent: string | undefined } {
     const { rw } = this.rwNode(name);
     const parent = rw.initId ?? (rw.parent === undefined ? undefined : this.node(rw.parent).layer.cacheId);
-    return this.graph.changes(rw.mountId, parent);
+    return { mountId: rw.mountId, parent };
   }
 
   graphDriverInfo(target: { layer: ChainId } | { rwLayer: string }): GraphDriverInfo {

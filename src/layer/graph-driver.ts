@@ -15,6 +15,7 @@
  * and `removeTemporary` clears what an interrupted create or remove left behind, so the store
  * can drop orphans at start.
  */
+import type { Readable } from 'node:stream';
 import type { LayerChange } from './changes/index.js';
 import type { StorageDriverName } from './layer-store.js';
 
@@ -89,6 +90,8 @@ export interface GraphDriver {
    * as the container sees it.
    */
   changes(id: string, parent: string | undefined): LayerChange[];
+  /** `docker commit`: layer `id`'s changes relative to `parent` as a layer tar (`.wh.` form). */
+  changesTar(id: string, parent: string | undefined): Readable;
   /** `inspect`'s GraphDriver.Data for the layer. */
   metadata(id: string): Record<string, string>;
   /** Driver-level consistency of one layer on top of `parent` (links, dirs); `repair` fixes what it can. */

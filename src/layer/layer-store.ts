@@ -169,6 +169,9 @@ export interface LayerStore {
   /** `docker diff` of a container's rw layer against its `-init` layer (or the image's top). */
   changes(rwLayer: string): LayerChange[];
 
+  /** `docker commit`: the same changes as a layer tar, to `register` on the image's top layer. */
+  changesTar(rwLayer: string): Readable;
+
   /** Verifies records and directories; with `repair`, removes what cannot be trusted. */
   check(options: { repair: boolean }): Promise<LayerCheckProblem[]>;
 

@@ -31,6 +31,7 @@ import type {
 import type { JsonMessage } from './stream/json-progress.js';
 import type { ObserveBackend } from './backends-observe.js';
 import type { ArchiveBackend } from './backends-archive.js';
+import type { CommitBackend } from './backends-commit.js';
 
 export interface SystemBackend {
   version(): Promise<VersionResponse>;
@@ -77,6 +78,8 @@ export interface Backends {
   observe?: ObserveBackend;
   /** docker cp: /containers/{id}/archive (backends-archive.ts). */
   archive?: ArchiveBackend;
+  /** POST /commit (backends-commit.ts). */
+  commit?: CommitBackend;
 }
 
 /** A line for a JSON progress stream (load, import); see stream/json-progress.ts. */

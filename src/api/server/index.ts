@@ -19,6 +19,7 @@ export type {
 } from './backends.js';
 export type { ContainerTopResponse, FilesystemChange, ObserveBackend, StatsSampler } from './backends-observe.js';
 export type { ArchiveBackend, ArchivePutOptions, ContainerPathStat } from './backends-archive.js';
+export type { CommitBackend, CommitRequest } from './backends-commit.js';
 export { DEFAULT_BODY_LIMIT, parseJsonBody, readRequestBody } from './body.js';
 export { commonHeaders } from './common-headers.js';
 export type { HijackOptions, RequestContext, RouteDefinition, RouteHandler } from './handler-context.js';

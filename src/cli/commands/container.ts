@@ -20,6 +20,7 @@ import { pauseCommand } from './pause.js';
 import { cpCommand } from './cp.js';
 import { exportCommand } from './export.js';
 import { diffCommand } from './diff.js';
+import { commitCommand } from './commit.js';
 import { portCommand } from './port.js';
 import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
@@ -29,6 +30,7 @@ import { updateCommand } from './update.js';
 export function containerGroup(ctx: CliContext): CommandGroup {
   return commandGroup('container', 'Manage containers', [
     attachCommand(ctx),
+    commitCommand(ctx),
     cpCommand(ctx),
     createCommand(ctx),
     diffCommand(ctx),

@@ -97,9 +97,10 @@ function mergeEnv(user: string[] | null | undefined, image: string[] | undefined
 
 type EmptySet = Record<string, Record<string, never>>;
 
-function mergeSet(user: EmptySet | null | undefined, image: EmptySet | undefined): EmptySet | null {
+/** Image configs written by docker commit carry `null` for empty sets. */
+function mergeSet(user: EmptySet | null | undefined, image: EmptySet | null | undefined): EmptySet | null {
   if (user === undefined || user === null || Object.keys(user).length === 0) {
-    return image === undefined ? null : sortedMap(image);
+    return image === undefined || image === null ? null : sortedMap(image);
   }
   return sortedMap({ ...user, ...(image ?? {}) });
 }

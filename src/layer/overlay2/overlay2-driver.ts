@@ -33,6 +33,8 @@ import { InvalidArgumentError, NotFoundError } from '../../errors/index.js';
 import { hasErrnoCode, mount, umount2 } from '../../sys/index.js';
 import { fsyncPath, isMountPoint, mountPointsUnder, readTextSyncOrUndefined } from '../durable-fs.js';
 import type { CreatedLayer, CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
+import type { Readable } from 'node:stream';
+import { diffTarStream } from '../../archive/index.js';
 import { overlayChanges, type LayerChange } from '../changes/index.js';
 import {
   DIFF_DIR,
@@ -251,6 +253,11 @@ export class Overlay2Driver implements GraphDriver {
   changes(id: string): LayerChange[] {
     const lowers = this.metadata(id).LowerDir;
     return overlayChanges(this.diffDir(id), lowers === undefined ? [] : lowers.split(':'));
+  }
+
+  /** The upper dir is the change set already: it is written as it is. */
+  changesTar(id: string): Readable {
+    return diffTarStream(this.diffDir(id));
   }
 
   metadata(id: string): Record<string, string> {

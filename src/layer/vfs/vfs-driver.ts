@@ -19,7 +19,9 @@ import { InvalidArgumentError } from '../../errors/index.js';
 import { syncPath } from '../../durable/index.js';
 import { fsyncPath } from '../durable-fs.js';
 import type { CreatedLayer, CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
-import { treeChanges, type LayerChange } from '../changes/index.js';
+import type { Readable } from 'node:stream';
+import { changesTarStream } from '../../archive/index.js';
+import { CHANGE_DELETE, treeChanges, type LayerChange } from '../changes/index.js';
 import { applyDiff } from './apply-diff.js';
 import { copyTree } from './copy-tree.js';
 
@@ -151,6 +153,15 @@ export class VfsDriver implements GraphDriver {
   /** vfs layers are whole copies: the container's tree is compared with its parent's. */
   changes(id: string, parent: string | undefined): LayerChange[] {
     return treeChanges(this.treeDir(id), parent === undefined ? undefined : this.treeDir(parent));
+  }
+
+  /** A vfs tree has no diff of its own: the tar is made from the list of changes. */
+  changesTar(id: string, parent: string | undefined): Readable {
+    const changes = this.changes(id, parent).map((c) => ({
+      path: c.Path,
+      deleted: c.Kind === CHANGE_DELETE,
+    }));
+    return changesTarStream(this.treeDir(id), changes);
   }
 
   metadata(): Record<string, string> {

@@ -5,6 +5,7 @@ import { distributionRoutes, pullHandler } from './distribution.js';
 import { eventsRoutes } from './events.js';
 import { observeRoutes } from './containers-observe.js';
 import { archiveRoutes } from './containers-archive.js';
+import { commitRoutes } from './commit.js';
 import { execRoutes } from './exec.js';
 import { imagesRoutes } from './images.js';
 import { systemCheckRoutes, systemDfRoutes } from './system-df.js';
@@ -36,9 +37,11 @@ export function allRoutes(backends: Backends): RouteDefinition[] {
     ...(backends.systemCheck ? systemCheckRoutes(backends.systemCheck) : []),
     ...(backends.observe ? observeRoutes(backends.observe) : []),
     ...(backends.archive ? archiveRoutes(backends.archive) : []),
+    ...(backends.commit ? commitRoutes(backends.commit) : []),
     ...(backends.containers ? containersRoutes(backends.containers) : []),
     ...(backends.exec ? execRoutes(backends.exec) : []),
   ];
 }
 export { observeRoutes } from './containers-observe.js';
 export { archiveRoutes } from './containers-archive.js';
+export { commitRoutes } from './commit.js';

@@ -20,7 +20,7 @@
  * for layers without one (records from before tar-split, and layers made from a directory,
  * such as a committed container, where this form is the original).
  */
-import type { Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { isOpaqueDir, isOverlayWhiteout, layerXattrs } from './diff-tar-support.js';
@@ -32,10 +32,14 @@ function seconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
-/** A regular file's body as read now; fails if the file shrank meanwhile. */
+/**
+ * A regular file's body as read now; fails if the file shrank meanwhile. Opened with
+ * O_NOFOLLOW: a file swapped for a symlink since its lstat is refused, not followed.
+ */
 export async function* fileBody(path: Buffer, size: number): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
+    if (!(await handle.stat()).isFile()) throw new Error(`layer file ${path.toString()} is no longer a file`);
     let left = size;
     while (left > 0) {
       const buf = Buffer.allocUnsafe(Math.min(CHUNK, left));
@@ -107,18 +111,39 @@ export async function entryHeader(
   return undefined;
 }
 
+const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+
+/** `name` inside the directory open as `fd`: resolved from the descriptor, never from a path. */
+function inDir(fd: number, name: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), name]);
+}
+
+/** Missing, or swapped for a non-directory, since the directory was listed. */
+function vanished(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP';
+}
+
 export async function* diffTarChunks(diffDir: string): AsyncGenerator<Buffer> {
-  const root = Buffer.from(diffDir);
   const links = new Map<string, Buffer>();
   const whiteoutPrefix = Buffer.from('.wh.');
   const opaqueName = Buffer.from('.wh..wh..opq');
 
-  async function* walk(dir: Buffer, rel: Buffer | undefined): AsyncGenerator<Buffer> {
-    const names = (await readdir(dir, { encoding: 'buffer' })).sort(Buffer.compare);
+  // A container's upper dir may change while it is read (commit --pause=false): every entry
+  // is reached through its directory's descriptor and opened with O_NOFOLLOW, so a directory
+  // swapped for a symlink meanwhile is skipped, never followed out of the layer.
+  async function* walk(dirFd: number, rel: Buffer | undefined): AsyncGenerator<Buffer> {
+    const names = (await readdir(`/proc/self/fd/${dirFd}`, { encoding: 'buffer' })).sort(Buffer.compare);
     for (const name of names) {
-      const path = Buffer.concat([dir, Buffer.from('/'), name]);
+      const path = inDir(dirFd, name);
       const relName = rel === undefined ? name : Buffer.concat([rel, Buffer.from('/'), name]);
-      const st = await lstat(path);
+      let st;
+      try {
+        st = await lstat(path);
+      } catch (err) {
+        if (vanished(err)) continue;
+        throw err;
+      }
       const base = { mode: st.mode, uid: st.uid, gid: st.gid, mtime: seconds(st.mtimeMs), size: 0 };
       if (isOverlayWhiteout(st)) {
         const woName =
@@ -129,16 +154,27 @@ export async function* diffTarChunks(diffDir: string): AsyncGenerator<Buffer> {
         continue;
       }
       if (st.isDirectory()) {
-        yield encodeHeader(directoryHeader(path, relName, st));
-        if (isOpaqueDir(path)) {
-          yield encodeHeader({
-            ...base,
-            name: Buffer.concat([relName, Buffer.from('/'), opaqueName]),
-            mtime: 0,
-            typeflag: '0',
-          });
+        let dir;
+        try {
+          dir = await open(path, DIR_FLAGS);
+        } catch (err) {
+          if (vanished(err)) continue;
+          throw err;
         }
-        yield* walk(path, relName);
+        try {
+          yield encodeHeader(directoryHeader(path, relName, st));
+          if (isOpaqueDir(path)) {
+            yield encodeHeader({
+              ...base,
+              name: Buffer.concat([relName, Buffer.from('/'), opaqueName]),
+              mtime: 0,
+              typeflag: '0',
+            });
+          }
+          yield* walk(dir.fd, relName);
+        } finally {
+          await dir.close();
+        }
         continue;
       }
       const header = await entryHeader(path, relName, st, links);
@@ -151,19 +187,25 @@ export async function* diffTarChunks(diffDir: string): AsyncGenerator<Buffer> {
     }
   }
 
-  if (isOpaqueDir(root)) {
-    const st = await lstat(root);
-    yield encodeHeader({
-      name: opaqueName,
-      mode: st.mode,
-      uid: st.uid,
-      gid: st.gid,
-      size: 0,
-      mtime: 0,
-      typeflag: '0',
-    });
+  const root = await open(diffDir, DIR_FLAGS);
+  try {
+    const rootPath = Buffer.from(`/proc/self/fd/${root.fd}/.`);
+    if (isOpaqueDir(rootPath)) {
+      const st = await root.stat();
+      yield encodeHeader({
+        name: opaqueName,
+        mode: st.mode,
+        uid: st.uid,
+        gid: st.gid,
+        size: 0,
+        mtime: 0,
+        typeflag: '0',
+      });
+    }
+    yield* walk(root.fd, undefined);
+  } finally {
+    await root.close();
   }
-  yield* walk(root, undefined);
   yield END_OF_ARCHIVE;
 }
 

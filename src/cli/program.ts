@@ -52,6 +52,7 @@ import { commitCommand } from './commands/commit.js';
 import { systemGroup } from './commands/system.js';
 import { tagCommand } from './commands/tag.js';
 import { versionCommand } from './commands/version.js';
+import { volumeGroup } from './commands/volume.js';
 import { CliContext, type CliIO, type GlobalOptions } from './context.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'];
@@ -168,6 +169,7 @@ export function buildProgram(ctx: CliContext): LadingCommand {
   program.addCommand(containerGroup(ctx));
   program.addCommand(imageGroup(ctx));
   program.addCommand(systemGroup(ctx));
+  program.addCommand(volumeGroup(ctx));
   configure(program, ctx.io);
   return program;
 }

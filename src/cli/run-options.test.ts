@@ -113,6 +113,18 @@ describe('create request: what the docker CLI sends', () => {
     assert.match(lastCreate()?.body ?? '', /"ConsoleSize":\[30,100\]/);
   });
 
+  it('-v: a lone path is an anonymous volume, a "." host path is made absolute; --volumes-from', () => {
+    const r = buildCreateRequest(
+      { volume: ['/anon', 'named:/n:ro', './rel:/r', '/abs:/a'], volumesFrom: ['db:ro'] },
+      'x',
+      [],
+      { env: {} },
+    ).request;
+    assert.deepEqual(r.Volumes, { '/anon': {} });
+    assert.deepEqual(r.HostConfig?.Binds, ['named:/n:ro', `${process.cwd()}/rel:/r`, '/abs:/a']);
+    assert.deepEqual(r.HostConfig?.VolumesFrom, ['db:ro']);
+  });
+
   it('--entrypoint "" resets the image entrypoint with [""]', () => {
     assert.deepEqual(buildCreateRequest({ entrypoint: '' }, 'x', [], { env: {} }).request.Entrypoint, ['']);
   });

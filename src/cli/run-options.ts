@@ -9,6 +9,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { FlagValueError, integer, nanoCpus, parseMount, parseUlimit, ramInBytes } from './flag-values.js';
 import { readKeyValueFile } from './key-value-file.js';
 import { parsePortSpec, splitPortRange } from './port-spec.js';
@@ -70,6 +71,7 @@ export interface ContainerFlags {
   publishAll?: boolean;
   expose?: string[];
   volume?: string[];
+  volumesFrom?: string[];
   mount?: MountRequest[];
   addHost?: string[];
   dns?: string[];
@@ -226,6 +228,7 @@ export function addContainerFlags(cmd: LadingCommand, forRun: boolean): LadingCo
     )
     .option('-u, --user <string>', 'Username or UID (format: <name|uid>[:<group|gid>])')
     .option('-v, --volume <list>', 'Bind mount a volume', collect)
+    .option('--volumes-from <list>', 'Mount volumes from the specified container(s)', collect)
     .option('-w, --workdir <string>', 'Working directory inside the container');
   return cmd;
 }
@@ -396,7 +399,9 @@ export function buildCreateRequest(
     const parts = v.split(':');
     if (parts.some((p) => p === '')) throw new Error(`invalid spec: ${v}: empty section between colons`);
     if (parts.length === 1) volumes.set(v, {});
-    else if (parts.length <= 3) binds.push(v);
+    // As docker: a host path starting with "." is made absolute against the working directory.
+    else if (parts.length <= 3)
+      binds.push(parts[0]!.startsWith('.') ? [resolvePath(parts[0]!), ...parts.slice(1)].join(':') : v);
     else throw new Error(`invalid spec: ${v}: too many colons`);
   }
 
@@ -422,7 +427,7 @@ export function buildCreateRequest(
     RestartPolicy: restart,
     AutoRemove: flags.rm === true,
     VolumeDriver: '',
-    VolumesFrom: null,
+    VolumesFrom: flags.volumesFrom && flags.volumesFrom.length > 0 ? flags.volumesFrom : null,
     // docker sends its terminal size whenever stdout is one, TTY or not.
     ConsoleSize: ctx.consoleSize ?? [0, 0],
     CapAdd: normalizeCaps(flags.capAdd),

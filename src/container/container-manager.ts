@@ -57,6 +57,7 @@ import { startContainer } from './lifecycle/start.js';
 import { killContainer, nextExit, stopContainer, type StopOptions } from './lifecycle/stop.js';
 import type { RunningProcess } from './lifecycle/running-process.js';
 import { StdioHub } from './io/index.js';
+import { referenceVolumes } from './volumes/index.js';
 
 export class ContainerManager implements ManagerContext {
   readonly execs: ExecManager = new ExecManager(this);
@@ -84,7 +85,10 @@ export class ContainerManager implements ManagerContext {
     for (const problem of loaded.problems) {
       this.options.logger.warn('skipping a damaged container record', { ...problem });
     }
-    for (const record of loaded.containers) this.registry.add(record);
+    for (const record of loaded.containers) {
+      this.registry.add(record);
+      referenceVolumes(this, record);
+    }
     await recoverContainers(this, loaded.containers);
     // Tasks.Wait tells how a process ended but not that the kernel's OOM killer ended it.
     this.events = this.options.runtime.subscribe((event) => {

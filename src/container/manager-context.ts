@@ -30,6 +30,53 @@ export interface ContainerManagerOptions {
   initBinary: string;
   /** Parent of every container's cgroup ("/lading"): containers get `<parent>/<id>`. */
   cgroupParent: string;
+  /** The volume store, as far as containers need it (the daemon passes volume/'s store). */
+  volumes: ContainerVolumes;
+  /** daemon.json `live-restore` (read at each shutdown: SIGHUP may change it). */
+  liveRestore(): boolean;
+}
+
+/** A volume as a container sees it. */
+export interface ContainerVolume {
+  name: string;
+  driver: string;
+  /** `<data-root>/volumes/<name>/_data`. */
+  mountpoint: string;
+}
+
+/**
+ * What containers need from the volume store. References are kept in memory: create and
+ * the daemon's start take them, rm drops them, and a referenced volume cannot be removed.
+ */
+export interface ContainerVolumes {
+  /**
+   * Creates the volume, or returns it when one of that name exists (ConflictError when it
+   * exists with another driver). No name: a new anonymous volume (random 64-hex name and the
+   * `com.docker.volume.anonymous` label).
+   */
+  create(request: {
+    name?: string;
+    driver?: string;
+    labels?: Record<string, string>;
+    options?: Record<string, string>;
+  }): Promise<ContainerVolume>;
+  /** NotFoundError `get <name>: no such volume`. */
+  get(name: string): ContainerVolume;
+  /** Records that a container uses the volume (NotFoundError when it is gone). */
+  reference(name: string, containerId: string): void;
+  release(name: string, containerId: string): void;
+  /**
+   * Mounts the volume if its options say how (type/device/o) and returns the host path to
+   * bind. `details` (a container's start) go into the volume `mount` event, as dockerd's.
+   */
+  mount(
+    name: string,
+    containerId: string,
+    details?: { destination: string; readWrite: boolean; propagation?: string },
+  ): Promise<string>;
+  unmount(name: string, containerId: string): Promise<void>;
+  /** Removes it (rm -v); ConflictError with Docker's "volume is in use" wording while referenced. */
+  remove(name: string): Promise<void>;
 }
 
 export interface ManagerContext {

@@ -42,7 +42,9 @@ import { RegistryService } from './registry-service.js';
 import { ImageService } from './image-service.js';
 import { groupId, parseHost, type ListenAddress } from './hosts.js';
 import { SystemService } from './system-service.js';
+import { VolumeStore } from '../volume/index.js';
 import { CommitService } from './commit-service.js';
+import { VolumeService } from './volume-service.js';
 
 export interface DaemonOptions {
   config: DaemonConfig;
@@ -119,7 +121,19 @@ export class Daemon {
       // Called only once containers exist (by rmi and prune through the API).
       inUse: (imageId) => containers.imageUsage(imageId),
     });
-    const containers = await this.openContainers(layers, images, imageService, containerd);
+    const volumes = await VolumeStore.open({
+      root: join(config.dataRoot, 'volumes'),
+      logger: logger.with({ module: 'volume' }),
+      onEvent: (event) =>
+        this.events.publish({
+          type: 'volume',
+          action: event.action,
+          actorId: event.name,
+          attributes: event.attributes,
+        }),
+    });
+    this.cleanups.push(() => volumes.close());
+    const containers = await this.openContainers(layers, images, imageService, containerd, volumes);
     const containerService = new ContainerService(containers, imageService, images);
     const system = new SystemService({
       config: () => this.config,
@@ -151,7 +165,7 @@ export class Daemon {
       maxConcurrentDownloads: config.maxConcurrentDownloads,
       maxConcurrentUploads: config.maxConcurrentUploads,
     });
-    const diskUsage = new DiskUsageService(imageService);
+    const diskUsage = new DiskUsageService(imageService, volumes);
     const api = createApiServer({
       backends: {
         system,
@@ -165,6 +179,7 @@ export class Daemon {
         observe: containerService,
         archive: containerService.asArchiveBackend(),
         commit: new CommitService(containers, imageService, images),
+        volumes: new VolumeService(volumes),
       },
       logger: logger.with({ module: 'api' }),
       serverName: `lading/${build.version}`,
@@ -191,7 +206,8 @@ export class Daemon {
       ...(configured !== undefined && { driver: configured }),
       logger,
     });
-    this.cleanups.push(() => layers.close());
+    // With live restore, running containers keep their mounted rootfs while ladingd is away.
+    this.cleanups.push(() => layers.close({ keepMounts: this.config.liveRestore }));
     const images = await ImageStore.open({
       root: join(config.dataRoot, 'image', layers.driver),
       layers,
@@ -218,6 +234,7 @@ export class Daemon {
     images: ImageStore,
     imageService: ImageService,
     runtime: ContainerdClient,
+    volumes: VolumeStore,
   ): Promise<ContainerManager> {
     const { config, logger } = this;
     const manager = new ContainerManager({
@@ -242,6 +259,8 @@ export class Daemon {
       logger: logger.with({ module: 'container' }),
       initBinary: DEFAULT_INIT_PATH,
       cgroupParent: config.cgroupParent,
+      volumes,
+      liveRestore: () => this.config.liveRestore,
     });
     await manager.open();
     this.cleanups.push(() => manager.close());

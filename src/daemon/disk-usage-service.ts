@@ -1,16 +1,22 @@
 /**
- * GET /system/df and POST /lading/system/check over the image and layer stores. Containers,
- * volumes and build cache are empty lists until lading has them (never null: the CLI
- * iterates them).
+ * GET /system/df and POST /lading/system/check over the image, layer and volume stores.
+ * Containers and build cache are empty lists until lading has them (never null: the CLI
+ * iterates them). Volumes are measured only when asked for (`type=volume` or no type), as
+ * walking them is the slow part.
  */
 import type { SystemCheckBackend, SystemDfBackend } from '../api/server/backends.js';
 import { API_VERSION_DEFAULT, type SystemCheckResponse, type SystemDfResponse } from '../api/types/index.js';
 import type { ImageService } from './image-service.js';
+import type { VolumeStore } from '../volume/index.js';
 
 export class DiskUsageService implements SystemDfBackend, SystemCheckBackend {
-  constructor(private readonly images: ImageService) {}
+  constructor(
+    private readonly images: ImageService,
+    private readonly volumes?: VolumeStore,
+  ) {}
 
-  async df(): Promise<SystemDfResponse> {
+  async df(options: { types: string[] } = { types: [] }): Promise<SystemDfResponse> {
+    const wantVolumes = options.types.length === 0 || options.types.includes('volume');
     const { store } = this.images;
     const layers = store.layers.list();
     // How many images use each layer: a layer in more than one is shared.
@@ -31,7 +37,7 @@ export class DiskUsageService implements SystemDfBackend, SystemCheckBackend {
       LayersSize: layers.reduce((sum, l) => sum + l.size, 0),
       Images: images.sort((a, b) => b.Created - a.Created),
       Containers: [],
-      Volumes: [],
+      Volumes: wantVolumes && this.volumes ? await this.volumes.usage() : [],
       BuildCache: [],
     };
   }

@@ -468,14 +468,9 @@ describe('containers with the docker CLI', { timeout: 300_000 }, () => {
       own,
     );
     await ok(host, 'rm', '-f', 'netns');
-    for (const args of [
-      ['-v', '/tmp:/host-tmp'],
-      ['-p', '127.0.0.1:8080:80'],
-    ]) {
-      const refused = await docker(host, 'run', '--rm', ...args, 'busybox', 'true');
-      assert.equal(refused.code, 125);
-      assert.match(refused.stderr, /not supported by this version of lading/);
-    }
+    const refused = await docker(host, 'run', '--rm', '-p', '127.0.0.1:8080:80', 'busybox', 'true');
+    assert.equal(refused.code, 125);
+    assert.match(refused.stderr, /not supported by this version of lading/);
     const noNetwork = await docker(
       host,
       'run',

@@ -18,14 +18,20 @@ export const IMPORT_RULES: Record<string, readonly string[] | 'anything'> = {
   layer: ['archive', 'sys', 'oci'],
   // image reads and writes image archives (docker save/load) with archive's tar reader and
   // header writer rather than keeping a second tar implementation of its own.
-  image: ['oci', 'content', 'layer', 'archive'],
+  image: ['oci', 'content', 'layer', 'archive', 'dockerfile'],
   'registry/client': ['oci', 'reference', 'content'],
   'registry/server': ['oci', 'content', 'registry/client'],
   distribution: ['oci', 'registry/client', 'image', 'layer'],
   runtime: ['oci', 'errors', 'sys'],
   network: ['errors', 'sys'],
-  container: ['runtime', 'layer', 'image', 'network', 'archive', 'oci', 'api/types'],
-  builder: ['image', 'container', 'layer'],
+  // Volumes: the local driver's directories and mounts; containers reach them through the
+  // narrow ContainerVolumes interface the daemon hands them, never by importing this module.
+  volume: ['sys', 'api/types'],
+  container: ['runtime', 'layer', 'image', 'network', 'archive', 'oci', 'api/types', 'dockerfile'],
+  // Dockerfile parsing and the config instructions: pure functions over image config types, used
+  // by commit --change (container, image import) and by the builder.
+  dockerfile: ['oci'],
+  builder: ['image', 'container', 'layer', 'dockerfile'],
   'api/types': [],
   'api/server': ['api/types', 'errors'],
   cli: ['api/types', 'reference'],

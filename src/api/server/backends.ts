@@ -32,6 +32,7 @@ import type { JsonMessage } from './stream/json-progress.js';
 import type { ObserveBackend } from './backends-observe.js';
 import type { ArchiveBackend } from './backends-archive.js';
 import type { CommitBackend } from './backends-commit.js';
+import type { VolumesBackend } from './backends-volumes.js';
 
 export interface SystemBackend {
   version(): Promise<VersionResponse>;
@@ -80,6 +81,8 @@ export interface Backends {
   archive?: ArchiveBackend;
   /** POST /commit (backends-commit.ts). */
   commit?: CommitBackend;
+  /** /volumes/* (backends-volumes.ts). */
+  volumes?: VolumesBackend;
 }
 
 /** A line for a JSON progress stream (load, import); see stream/json-progress.ts. */

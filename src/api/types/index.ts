@@ -6,3 +6,4 @@ export * from './stdcopy.js';
 export * from './images.js';
 export * from './registry.js';
 export * from './containers.js';
+export * from './volumes.js';

@@ -147,7 +147,16 @@ function* directory(fd: number, entryName: Buffer, st: Stats, links: Links): Gen
  * The stat and the tar of `path` inside the rootfs (see the top of this file). Errors that
  * the stat finds (404 with Docker's wording) come before any byte is produced.
  */
-export function archiveFromRoot(rootfs: string, path: string, container = ''): ContainerArchive {
+/**
+ * `as` names the top entry (and the stat) when `rootfs` is a mount's own directory rather
+ * than the container's root: a volume at /data archived from its source is still "data".
+ */
+export function archiveFromRoot(
+  rootfs: string,
+  path: string,
+  container = '',
+  options: { as?: string } = {},
+): ContainerArchive {
   const rootFd = openRoot(rootfs);
   let resolved;
   let stat;
@@ -160,7 +169,8 @@ export function archiveFromRoot(rootfs: string, path: string, container = ''): C
   }
   const { dirFd, base, absPath } = resolved;
   // The root itself is archived without a prefix ("bin/", "etc/"…), as dockerd rebases "/".
-  const rebase = goBase(absPath) === '/' ? '' : goBase(absPath);
+  const rebase = options.as ?? (goBase(absPath) === '/' ? '' : goBase(absPath));
+  if (options.as !== undefined) stat = { ...stat, name: options.as };
   function* generate(): Generator<Buffer> {
     try {
       const links: Links = new Map();

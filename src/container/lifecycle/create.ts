@@ -1,7 +1,9 @@
 /**
  * `docker create`: a record, a read-write layer with its `-init` layer on top of the image,
- * and `containers/<id>/`. The name is reserved first; on any failure everything made so far
- * is undone, so a failed create leaves no name, layer or directory behind.
+ * the container's volumes (made, referenced and filled with the image's content, as dockerd
+ * does at create), and `containers/<id>/`. The name is reserved first; on any failure
+ * everything made so far is undone, so a failed create leaves no name, layer, volume
+ * reference, anonymous volume or directory behind.
  */
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -22,6 +24,7 @@ import { DOCKER_MASKED_PATHS, DOCKER_READONLY_PATHS } from '../../runtime/spec/i
 import type { ManagerContext } from '../manager-context.js';
 import { refuseUnsupportedOptions } from './unsupported-options.js';
 import { checkResources } from './resource-checks.js';
+import { createMountPoints, planMountPoints, releaseVolumes } from '../volumes/index.js';
 
 export interface CreateOptions {
   name: string;
@@ -49,17 +52,21 @@ export async function createContainer(
   validateSpecOptions(hostConfig);
   refuseUnsupportedOptions(hostConfig);
   checkResources(hostConfig);
+  // Every -v, --mount and --volumes-from is parsed and checked before anything is made.
+  const mountPlan = planMountPoints(hostConfig, (name) => ctx.registry.get(name).MountPoints ?? {});
 
   const { id, name } = ctx.registry.allocate(options.name);
   const dir = ctx.containerDir(id);
   let layerMade = false;
+  let volumesTaken = false;
+  let record: ContainerRecord | undefined;
   try {
     const merged = mergeContainerConfig(request, image.config.config ?? {}, {
       id,
       networkMode: hostConfig.NetworkMode ?? '',
       hostHostname: hostname(),
     });
-    const record: ContainerRecord = {
+    record = {
       ID: id,
       Created: nowGoTime(),
       Path: merged.path,
@@ -90,6 +97,24 @@ export async function createContainer(
     };
     await layers.createRWLayer(id, image.topLayer);
     layerMade = true;
+    record.MountPoints = await createMountPoints({
+      volumes: ctx.options.volumes,
+      containerId: id,
+      plan: mountPlan,
+      configVolumes: Object.keys(merged.config.Volumes ?? {}),
+      tmpfsDestinations: Object.keys(hostConfig.Tmpfs ?? {}),
+      volumeDriver: hostConfig.VolumeDriver ?? '',
+      withRootfs: async (fn) => {
+        const rootfs = await layers.mount(id);
+        try {
+          return await fn(rootfs);
+        } finally {
+          await layers.unmount(id);
+        }
+      },
+      logger: ctx.options.logger,
+    });
+    volumesTaken = true;
     // containers/<id>/ appears whole (made under a temporary name), so a crash leaves none.
     await ctx.store.create(record);
     ctx.registry.add(record);
@@ -97,6 +122,7 @@ export async function createContainer(
     return { Id: id, Warnings: [] };
   } catch (err) {
     ctx.registry.releaseName(name);
+    if (volumesTaken && record) await releaseVolumes(ctx, record, true);
     if (layerMade) await layers.removeRWLayer(id).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
     throw err;

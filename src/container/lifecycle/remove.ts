@@ -1,6 +1,7 @@
 /**
  * `docker rm`: refuses a running container unless forced (then kills it first), then removes
- * the read-write and init layers, `containers/<id>/` with its log, and the name. `destroy` is
+ * the read-write and init layers, `containers/<id>/` with its log, and the name, and releases
+ * its volumes (removing the anonymous ones with `-v`). `destroy` is
  * published and `wait --condition removed` waiters are woken.
  */
 import { ConflictError } from '../../errors/index.js';
@@ -10,6 +11,7 @@ import { nextExit, signalContainer } from './stop.js';
 import { SIGKILL } from '../process/signals.js';
 import { PhaseTimer } from './phase-timer.js';
 import { cancelRestart } from './restart.js';
+import { releaseVolumes } from '../volumes/index.js';
 
 export interface RemoveOptions {
   force: boolean;
@@ -55,6 +57,8 @@ export async function removeContainer(
       throw err;
     }
     ctx.registry.delete(id);
+    // As dockerd, after the container is gone: a volume that cannot be removed is logged.
+    await releaseVolumes(ctx, record, options.removeVolumes);
     ctx.forgetHub(id);
     ctx.restartDelays.delete(id);
     ctx.options.publish('destroy', record);

@@ -13,6 +13,7 @@ import { setRunning, setStopped, nowGoTime, type ContainerRecord } from '../mode
 import { containerSpecInput } from '../spec/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { writeContainerFiles } from './container-files.js';
+import { mountVolumes, unmountVolumes } from '../volumes/index.js';
 import { watchExit } from './exit.js';
 import { PhaseTimer } from './phase-timer.js';
 import { removeContainer } from './remove.js';
@@ -55,6 +56,16 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
     record.HostsPath = files.hosts;
     record.ResolvConfPath = files.resolvConf;
     timer.mark('files');
+    const volumeMounts = await mountVolumes(ctx, record);
+    undo.push(() => unmountVolumes(ctx, record));
+    // A bind at /etc/hosts (or hostname, resolv.conf) replaces ladingd's file, and inspect
+    // shows the user's, as dockerd's TrySetNetworkMount.
+    for (const bind of volumeMounts.binds) {
+      if (bind.destination === '/etc/hosts') record.HostsPath = bind.source;
+      if (bind.destination === '/etc/hostname') record.HostnamePath = bind.source;
+      if (bind.destination === '/etc/resolv.conf') record.ResolvConfPath = bind.source;
+    }
+    timer.mark('volumes');
 
     const input = containerSpecInput(record, {
       rootfs,
@@ -64,6 +75,8 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
       cgroupsPath: `${cgroupParent}/${id}`,
       initPath: initBinary,
       network: networkNamespace(ctx, record),
+      binds: volumeMounts.binds,
+      mountTmpfs: volumeMounts.tmpfs,
     });
     const spec = buildSpec(input);
     timer.mark('spec');

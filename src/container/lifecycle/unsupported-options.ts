@@ -1,8 +1,7 @@
 /**
  * Options lading does not implement yet. Accepting them silently would run a container
  * without the mounts or ports its user asked for, so create refuses them with a clear error
- * (501) instead. Each check goes when its feature lands (volumes: issue 6; ports and
- * networks: issue 8).
+ * (501) instead. Each check goes when its feature lands (ports and networks: issue 8).
  */
 import type { HostConfig } from '../../api/types/index.js';
 import { NotFoundError, NotImplementedError } from '../../errors/index.js';
@@ -13,10 +12,6 @@ export function refuseUnsupportedOptions(hostConfig: HostConfig): void {
   const unsupported = (what: string): never => {
     throw new NotImplementedError(`${what} not supported by this version of lading`);
   };
-  if ((hostConfig.Binds?.length ?? 0) > 0 || (hostConfig.Mounts?.length ?? 0) > 0) {
-    unsupported('bind mounts and volumes (-v, --mount) are');
-  }
-  if ((hostConfig.VolumesFrom?.length ?? 0) > 0) unsupported('--volumes-from is');
   const ports = Object.values(hostConfig.PortBindings ?? {}).some((bindings) => (bindings?.length ?? 0) > 0);
   if (ports || hostConfig.PublishAllPorts === true) unsupported('publishing ports (-p, -P) is');
   if ((hostConfig.Links?.length ?? 0) > 0) unsupported('legacy container links (--link) are');

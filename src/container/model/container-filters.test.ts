@@ -28,7 +28,7 @@ function fixture(): ContainerRecord[] {
   setRunning(db, 11, '2026-11-29T12:00:05Z');
   setStopped(db, { code: 0, finishedAt: '2026-11-29T12:00:06Z' });
   db.Image = IMAGE_B;
-  db.MountPoints = { '/data': { Type: 'volume', Name: 'dbdata', Source: '/v/dbdata/_data', Destination: '/data', Mode: 'z', RW: true, Propagation: '' } }; // prettier-ignore
+  db.MountPoints = { '/data': { Type: 'volume', Name: 'dbdata', Source: '/v/dbdata/_data', Destination: '/data', Driver: 'local', Relabel: 'z', RW: true, Spec: { Type: 'volume', Source: 'dbdata', Target: '/data' }, SkipMountpointCreation: false } }; // prettier-ignore
   const job = testRecord(testId('b3'), '/job', '2026-11-29T12:00:03.5Z');
   setRunning(job, 12, '2026-11-29T12:00:05Z');
   setStopped(job, { code: 2, finishedAt: '2026-11-29T12:00:06Z' });

@@ -7,7 +7,8 @@
  * is asked only to make it true. Timestamps are RFC 3339 with nanoseconds as Go prints them;
  * the zero time is "0001-01-01T00:00:00Z".
  */
-import type { ContainerConfig, HostConfig, MountPoint, NetworkSettings } from '../../api/types/index.js';
+import type { ContainerConfig, HostConfig, NetworkSettings } from '../../api/types/index.js';
+import type { MountPointRecord } from '../volumes/mount-point.js';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -50,8 +51,8 @@ export interface ContainerRecord {
   RestartCount: number;
   HasBeenStartedBefore: boolean;
   HasBeenManuallyStopped: boolean;
-  /** Destination → mount point (issue 6 fills it; Docker keys by destination). */
-  MountPoints: Record<string, MountPoint>;
+  /** Destination → mount point, as Docker keys and writes them. */
+  MountPoints: Record<string, MountPointRecord>;
   AppArmorProfile: string;
   HostnamePath: string;
   HostsPath: string;

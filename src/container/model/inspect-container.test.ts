@@ -54,8 +54,8 @@ describe('inspectContainer', () => {
   it('shows sizes, exec ids, mounts and the bridge endpoint at the top level', () => {
     const record = testRecord(testId('a1'), '/web', '2026-11-29T12:00:00Z');
     record.MountPoints = {
-      '/z': { Type: 'volume', Name: 'v1', Source: '/var/lib/lading/volumes/v1/_data', Destination: '/z', Driver: 'local', Mode: 'z', RW: true, Propagation: '' },
-      '/a': { Type: 'bind', Source: '/host', Destination: '/a', Mode: '', RW: false, Propagation: 'rprivate' },
+      '/z': { Type: 'volume', Name: 'v1', Source: '/var/lib/lading/volumes/v1/_data', Destination: '/z', Driver: 'local', Relabel: 'z', RW: true, Spec: { Type: 'volume', Source: 'v1', Target: '/z' }, SkipMountpointCreation: false },
+      '/a': { Type: 'bind', Source: '/host', Destination: '/a', Name: '', Driver: '', Relabel: 'ro', RW: false, Propagation: 'rprivate', Spec: { Type: 'bind', Source: '/host', Target: '/a', ReadOnly: true }, SkipMountpointCreation: false },
     }; // prettier-ignore
     record.NetworkSettings.Networks = {
       bridge: { NetworkID: 'n1', EndpointID: 'e1', Gateway: '172.17.0.1', IPAddress: '172.17.0.2', IPPrefixLen: 16, MacAddress: '02:42:ac:11:00:02' } as never,
@@ -72,7 +72,7 @@ describe('inspectContainer', () => {
     assert.deepEqual(Object.keys(inspect).slice(19, 23), ['GraphDriver', 'SizeRw', 'SizeRootFs', 'Mounts']);
     assert.equal(
       JSON.stringify(inspect.Mounts),
-      '[{"Type":"bind","Source":"/host","Destination":"/a","Mode":"","RW":false,"Propagation":"rprivate"},' +
+      '[{"Type":"bind","Source":"/host","Destination":"/a","Mode":"ro","RW":false,"Propagation":"rprivate"},' +
         '{"Type":"volume","Name":"v1","Source":"/var/lib/lading/volumes/v1/_data","Destination":"/z","Driver":"local","Mode":"z","RW":true,"Propagation":""}]',
     );
     assert.equal(inspect.NetworkSettings.IPAddress, '172.17.0.2');

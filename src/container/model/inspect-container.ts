@@ -9,6 +9,7 @@ import { inspectState } from './container-state.js';
 import { completeHostConfig } from './host-config.js';
 import { inspectNetworkSettings } from './network-projection.js';
 import { compareBytes, sortedMap } from './sorted-map.js';
+import { inspectMountPoint } from '../volumes/mount-point.js';
 
 export interface InspectExtras {
   /** From the layer store: `{Name:"overlay2", Data:{LowerDir, MergedDir, UpperDir, WorkDir}}`. */
@@ -22,16 +23,7 @@ export interface InspectExtras {
 /** Mount points in Go's field order (Name and Driver omitted when empty), by destination. */
 export function mountPointList(record: ContainerRecord): MountPoint[] {
   return Object.values(record.MountPoints ?? {})
-    .map((m) => ({
-      Type: m.Type,
-      ...(m.Name ? { Name: m.Name } : {}),
-      Source: m.Source,
-      Destination: m.Destination,
-      ...(m.Driver ? { Driver: m.Driver } : {}),
-      Mode: m.Mode,
-      RW: m.RW,
-      Propagation: m.Propagation,
-    }))
+    .map((m) => inspectMountPoint(m))
     .sort((a, b) => compareBytes(a.Destination, b.Destination));
 }
 

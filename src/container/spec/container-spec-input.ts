@@ -14,6 +14,7 @@ import {
   normalizeCapabilities,
   parseSecurityOpts,
   validateUlimit,
+  type BindMountInput,
   type ExecInput,
   type NetworkNamespaceInput,
   type SpecInput,
@@ -22,6 +23,7 @@ import type { ContainerRecord } from '../model/container-record.js';
 import { containerEnv, replaceOrAppendEnv } from './container-env.js';
 import { resolveUser } from './user-lookup.js';
 import { checkExecWorkingDir, prepareWorkingDir } from './working-dir.js';
+import { resolveInRoot } from './in-root-path.js';
 
 /** Debian's static tini, mounted at /sbin/docker-init for --init. */
 export const DEFAULT_INIT_PATH = '/usr/bin/tini-static';
@@ -38,7 +40,13 @@ export interface ContainerSpecPaths {
   network?: NetworkNamespaceInput;
   /** Default /usr/bin/tini-static. */
   initPath?: string;
+  /** Volumes and bind mounts, their sources ready (volumes mounted, bind sources made). */
+  binds?: BindMountInput[];
+  /** --mount type=tmpfs: destination → options, added to HostConfig.Tmpfs. */
+  mountTmpfs?: Record<string, string>;
 }
+
+const NETWORK_FILES = ['/etc/resolv.conf', '/etc/hostname', '/etc/hosts'] as const;
 
 /**
  * Validates the HostConfig fields buildSpec() takes from the request (capabilities, security
@@ -85,12 +93,9 @@ export function containerSpecInput(record: ContainerRecord, paths: ContainerSpec
     seccomp: security.seccomp,
     network: paths.network ?? { mode: 'new' },
     cgroupsPath: paths.cgroupsPath ?? `/lading/${record.ID}`,
-    files: {
-      hostsPath: paths.hostsPath,
-      hostnamePath: paths.hostnamePath,
-      resolvConfPath: paths.resolvConfPath,
-    },
-    tmpfs: hc.Tmpfs ?? {},
+    files: networkFiles(paths),
+    binds: userBinds(paths, Object.keys(hc.Tmpfs ?? {})),
+    tmpfs: { ...hc.Tmpfs, ...paths.mountTmpfs },
     shmSize: hc.ShmSize ?? 0,
     resources: {
       memory: hc.Memory ?? 0,
@@ -114,6 +119,39 @@ export function containerSpecInput(record: ContainerRecord, paths: ContainerSpec
   if (hc.Init === true) input.init = { hostPath: paths.initPath ?? DEFAULT_INIT_PATH };
   if (hc.Annotations && Object.keys(hc.Annotations).length > 0) input.annotations = { ...hc.Annotations };
   return input;
+}
+
+/**
+ * A bind at /etc/hosts, /etc/hostname or /etc/resolv.conf replaces the file ladingd writes
+ * (dockerd's TrySetNetworkMount), so it takes that file's place in the spec.
+ */
+function networkFiles(paths: ContainerSpecPaths): NonNullable<SpecInput['files']> {
+  const user = (destination: string) => paths.binds?.find((b) => b.destination === destination)?.source;
+  return {
+    resolvConfPath: user('/etc/resolv.conf') ?? paths.resolvConfPath,
+    hostnamePath: user('/etc/hostname') ?? paths.hostnamePath,
+    hostsPath: user('/etc/hosts') ?? paths.hostsPath,
+  };
+}
+
+/**
+ * The binds other than the network files, each destination resolved inside the rootfs with
+ * its symlinks expanded in scope (as dockerd and runc do), so an image whose /data is a link
+ * to /etc gets the mount on its own /etc, never the host's. A destination below another
+ * mount is left to runc, which resolves it the same way once that mount is in place.
+ */
+function userBinds(paths: ContainerSpecPaths, tmpfs: string[]): BindMountInput[] {
+  const binds = (paths.binds ?? []).filter(
+    (b) => !(NETWORK_FILES as readonly string[]).includes(b.destination),
+  );
+  const mountedAt = [...binds.map((b) => b.destination), ...Object.keys(paths.mountTmpfs ?? {}), ...tmpfs];
+  const below = (destination: string) =>
+    mountedAt.some(
+      (other) => other !== destination && destination.startsWith(other === '/' ? '/' : `${other}/`),
+    );
+  return binds.map((b) =>
+    below(b.destination) ? b : { ...b, destination: resolveInRoot(paths.rootfs, b.destination) },
+  );
 }
 
 export interface ExecRequestInput {

@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { useCleanup } from '../../../test/support/cleanup.js';
 import { makeTestDirs } from '../../../test/support/test-base.js';
 import { busyboxPath } from '../../../test/fixtures/busybox-rootfs.js';
-import { buildSpec, runtimeSpecJson } from '../../runtime/spec/index.js';
+import { buildSpec, runtimeSpecJson, type BindMountInput } from '../../runtime/spec/index.js';
 import type { ContainerRecord } from '../model/container-record.js';
 import { containerSpecInput } from './index.js';
 
@@ -97,15 +97,18 @@ function runInContainer(
   script: string,
   config: Partial<ContainerRecord['Config']> = {},
   hostConfig: ContainerRecord['HostConfig'] = {},
+  extra: { binds?: BindMountInput[]; prepare?: (rootfs: string) => void } = {},
 ): RunResult {
   const id = `ltst-spec-${process.pid}-${counter++}`;
   const bundle = join(dirs.root, id);
   mkdirSync(bundle);
   const rootfs = makeRootfs(bundle);
+  extra.prepare?.(rootfs);
   const input = containerSpecInput(record(script, config, hostConfig), {
     rootfs,
     ...files,
     cgroupsPath: `/${id}`,
+    ...(extra.binds ? { binds: extra.binds } : {}),
   });
   writeFileSync(join(bundle, 'config.json'), runtimeSpecJson(buildSpec(input)));
   cleanup.defer(`runc container ${id}`, () => void spawnSync(RUNC, ['--root', runcRoot, 'delete', '-f', id]));
@@ -209,5 +212,32 @@ describe('runc runs the spec with Docker’s defaults', () => {
     );
     assert.match(out, new RegExp(`^CapEff:\\s+${ours}$`, 'm'));
     assert.match(out, /^sysfs \/sys sysfs rw,/m);
+  });
+
+  it('a volume whose destination is a symlink to /etc lands on the container’s /etc; ro is read-only', () => {
+    const source = join(dirs.root, `vol-${counter}`);
+    mkdirSync(source);
+    writeFileSync(join(source, 'from-volume'), 'in the volume\n');
+    const hosts = join(dirs.root, `user-hosts-${counter}`);
+    writeFileSync(hosts, '10.9.8.7\tuserhosts\n');
+    const out = ok(
+      runInContainer(
+        'cat /etc/from-volume; cat /etc/hosts; touch /ro/x 2>&1 || echo refused; ls /trap/',
+        {},
+        {},
+        {
+          prepare: (rootfs) => symlinkSync('/etc', join(rootfs, 'trap')),
+          binds: [
+            { destination: '/trap', source, readonly: false },
+            { destination: '/ro', source, readonly: true },
+            { destination: '/etc/hosts', source: hosts, readonly: false, propagation: 'rprivate' },
+          ],
+        },
+      ),
+    );
+    assert.match(out, /^in the volume\n10\.9\.8\.7\tuserhosts\n/);
+    assert.match(out, /Read-only file system\nrefused\n/);
+    assert.match(out, /from-volume/);
+    assert.ok(!existsSync('/etc/from-volume'), 'nothing was mounted over the host /etc');
   });
 });

@@ -253,6 +253,52 @@ describe('buildSpec: options', () => {
     });
   });
 
+  it('volumes and binds: rbind, ro, propagation as dockerd; sorted by depth among the other mounts', () => {
+    const spec = buildSpec(
+      input({
+        tmpfs: { '/a/b/c': '' },
+        binds: [
+          { destination: '/a/b', source: '/host/b', readonly: true, propagation: 'rprivate' },
+          { destination: '/a', source: '/vol/a/_data', readonly: false },
+          {
+            destination: '/n',
+            source: '/host/n',
+            readonly: false,
+            propagation: 'rslave',
+            nonRecursive: true,
+          },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      spec.mounts.slice(-7).map((m) => m.destination),
+      ['/a', '/n', '/etc/resolv.conf', '/etc/hostname', '/etc/hosts', '/a/b', '/a/b/c'],
+    );
+    assert.equal(spec.mounts.at(-8)?.destination, '/dev/shm', 'after the default mounts');
+    assert.deepEqual(mount(spec, '/a'), {
+      destination: '/a',
+      type: 'bind',
+      source: '/vol/a/_data',
+      options: ['rbind'],
+    });
+    assert.deepEqual(mount(spec, '/a/b')?.options, ['rbind', 'ro', 'rprivate']);
+    assert.deepEqual(mount(spec, '/n')?.options, ['bind', 'rslave']);
+    assert.equal(spec.linux.rootfsPropagation, 'rslave', 'a slave bind needs an rslave root');
+    const shared = buildSpec(
+      input({ binds: [{ destination: '/s', source: '/h', readonly: false, propagation: 'rshared' }] }),
+    );
+    assert.equal(shared.linux.rootfsPropagation, 'shared');
+    assert.equal(buildSpec(input()).linux.rootfsPropagation, undefined);
+  });
+
+  it('a bind on /dev/shm replaces the default mount', () => {
+    const spec = buildSpec(input({ binds: [{ destination: '/dev/shm', source: '/h', readonly: false }] }));
+    assert.deepEqual(
+      spec.mounts.filter((m) => m.destination === '/dev/shm').map((m) => m.type),
+      ['bind'],
+    );
+  });
+
   it('a tmpfs on /dev/shm replaces the default one; --shm-size sets its size', () => {
     assert.deepEqual(
       mount(buildSpec(input({ shmSize: 1048576 })), '/dev/shm')?.options?.at(-1),

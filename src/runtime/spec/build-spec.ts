@@ -32,7 +32,7 @@ import {
 } from './docker-defaults.js';
 import { DEFAULT_SECCOMP_PROFILE } from './seccomp-default-profile.js';
 import { parseSeccompProfile, seccompForContainer } from './seccomp-profile.js';
-import type { SpecInput } from './spec-input.js';
+import type { BindMountInput, SpecInput } from './spec-input.js';
 import { tmpfsMountOptions } from './tmpfs-options.js';
 import { rlimitsFor } from './ulimits.js';
 
@@ -68,6 +68,8 @@ export function buildSpec(input: SpecInput): RuntimeSpec {
     },
   };
   if (input.cgroupsPath) spec.linux.cgroupsPath = input.cgroupsPath;
+  const rootfsPropagation = rootfsPropagationFor(input.binds ?? []);
+  if (rootfsPropagation) spec.linux.rootfsPropagation = rootfsPropagation;
   const seccomp = buildSeccomp(input, capabilities);
   if (seccomp) spec.linux.seccomp = seccomp;
   if (input.annotations && Object.keys(input.annotations).length > 0)
@@ -153,7 +155,29 @@ function buildMounts(input: SpecInput): RuntimeMount[] {
   return [...mounts, ...userMounts];
 }
 
-/** The hosts/hostname/resolv.conf binds and --tmpfs mounts, shallowest first, as Docker sorts. */
+/**
+ * dockerd's WithMounts: a shared bind needs the container's root mount shared, a slave one
+ * needs it at least rslave (else the propagation could not reach the mount).
+ */
+function rootfsPropagationFor(binds: readonly BindMountInput[]): string | undefined {
+  const modes = new Set(binds.map((b) => b.propagation ?? ''));
+  if (modes.has('shared') || modes.has('rshared')) return 'shared';
+  if (modes.has('slave') || modes.has('rslave')) return 'rslave';
+  return undefined;
+}
+
+/** A -v/--mount/volume bind's options, as dockerd writes them: rbind|bind, ro, propagation. */
+export function bindMountOptions(bind: BindMountInput): string[] {
+  const options = [bind.nonRecursive ? 'bind' : 'rbind'];
+  if (bind.readonly) options.push('ro');
+  if (bind.propagation) options.push(bind.propagation);
+  return options;
+}
+
+/**
+ * The hosts/hostname/resolv.conf binds, volumes, bind mounts and tmpfs mounts, shallowest
+ * first, as Docker sorts them (so /a is mounted before /a/b).
+ */
 function userMountsOf(input: SpecInput): RuntimeMount[] {
   const bindOptions = input.rootfs.readonly ? ['rbind', 'ro', 'rprivate'] : ['rbind', 'rprivate'];
   const mounts: RuntimeMount[] = [];
@@ -165,6 +189,14 @@ function userMountsOf(input: SpecInput): RuntimeMount[] {
   ];
   for (const [destination, source] of binds) {
     if (source) mounts.push({ destination, type: 'bind', source, options: [...bindOptions] });
+  }
+  for (const bind of input.binds ?? []) {
+    mounts.push({
+      destination: bind.destination,
+      type: 'bind',
+      source: bind.source,
+      options: bindMountOptions(bind),
+    });
   }
   for (const [destination, data] of Object.entries(input.tmpfs ?? {})) {
     mounts.push({ destination, type: 'tmpfs', source: 'tmpfs', options: tmpfsMountOptions(data) });

@@ -1,7 +1,13 @@
 /** The OCI runtime spec of a container and of an exec, with Docker's defaults. */
-export { buildSpec } from './build-spec.js';
+export { bindMountOptions, buildSpec } from './build-spec.js';
 export { buildExecProcess, type ExecInput } from './exec-process.js';
-export type { NetworkNamespaceInput, ProcessInput, ProcessUser, SpecInput } from './spec-input.js';
+export type {
+  BindMountInput,
+  NetworkNamespaceInput,
+  ProcessInput,
+  ProcessUser,
+  SpecInput,
+} from './spec-input.js';
 export { runtimeSpecJson } from './spec-json.js';
 export {
   ALL_CAPABILITIES,

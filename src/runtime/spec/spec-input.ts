@@ -39,6 +39,21 @@ export type NetworkNamespaceInput =
   /** Join an existing namespace: /proc/<pid>/ns/net or a bind-mounted netns file. */
   | { mode: 'path'; path: string };
 
+/**
+ * A bind mount of a host path (a -v/--mount bind, or a volume's directory), as dockerd's
+ * container.Mount: options become rbind (or bind), ro when not writable, then the propagation.
+ */
+export interface BindMountInput {
+  /** In-container path; the caller has resolved any symlink in it inside the rootfs. */
+  destination: string;
+  source: string;
+  readonly: boolean;
+  /** rprivate, rshared…; none for volumes (Docker sets none). */
+  propagation?: string;
+  /** BindOptions.NonRecursive: "bind" instead of "rbind". */
+  nonRecursive?: boolean;
+}
+
 export interface SpecInput {
   /** The mounted rootfs (overlay merged dir); `readonly` is --read-only. */
   rootfs: { path: string; readonly?: boolean };
@@ -69,7 +84,9 @@ export interface SpecInput {
   cgroupsPath?: string;
   /** Host paths bind-mounted at /etc/hosts, /etc/hostname, /etc/resolv.conf. */
   files?: { hostsPath?: string; hostnamePath?: string; resolvConfPath?: string };
-  /** HostConfig.Tmpfs: destination → options ("size=64m,mode=1777"). */
+  /** Volumes and bind mounts (-v, --mount, --volumes-from). */
+  binds?: BindMountInput[];
+  /** HostConfig.Tmpfs and --mount type=tmpfs: destination → options ("size=64m,mode=1777"). */
   tmpfs?: Record<string, string>;
   /** HostConfig.ShmSize in bytes; 0 or absent = 64 MiB. */
   shmSize?: number;

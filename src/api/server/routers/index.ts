@@ -10,6 +10,7 @@ import { execRoutes } from './exec.js';
 import { imagesRoutes } from './images.js';
 import { systemCheckRoutes, systemDfRoutes } from './system-df.js';
 import { systemRoutes } from './system.js';
+import { volumesRoutes } from './volumes.js';
 
 export { containersRoutes } from './containers.js';
 export { runHijackedSession, type HijackedSessionOptions } from './containers-attach.js';
@@ -20,6 +21,7 @@ export { execRoutes } from './exec.js';
 export { imagesRoutes, type ImagesRouteOptions } from './images.js';
 export { systemCheckRoutes, systemDfRoutes } from './system-df.js';
 export { systemRoutes } from './system.js';
+export { volumesRoutes } from './volumes.js';
 
 /** Every route the server serves, each router given only the backend it needs. */
 export function allRoutes(backends: Backends): RouteDefinition[] {
@@ -40,6 +42,7 @@ export function allRoutes(backends: Backends): RouteDefinition[] {
     ...(backends.commit ? commitRoutes(backends.commit) : []),
     ...(backends.containers ? containersRoutes(backends.containers) : []),
     ...(backends.exec ? execRoutes(backends.exec) : []),
+    ...(backends.volumes ? volumesRoutes(backends.volumes) : []),
   ];
 }
 export { observeRoutes } from './containers-observe.js';

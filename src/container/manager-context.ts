@@ -74,7 +74,8 @@ export interface ContainerVolumes {
     containerId: string,
     details?: { destination: string; readWrite: boolean; propagation?: string },
   ): Promise<string>;
-  unmount(name: string, containerId: string): Promise<void>;
+  /** `quiet`: no `unmount` event (the copy-in at create, which dockerd does not report). */
+  unmount(name: string, containerId: string, options?: { quiet?: boolean }): Promise<void>;
   /** Removes it (rm -v); ConflictError with Docker's "volume is in use" wording while referenced. */
   remove(name: string): Promise<void>;
 }

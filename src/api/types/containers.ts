@@ -65,7 +65,13 @@ export interface MountRequest {
   ReadOnly?: boolean;
   Consistency?: string;
   BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean };
-  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; Subpath?: string };
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Labels?: Record<string, string>;
+    Subpath?: string;
+    /** `volume-driver` and `volume-opt` of --mount. */
+    DriverConfig?: { Name?: string; Options?: Record<string, string> | null };
+  };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number; Options?: string[][] };
 }
 

@@ -153,7 +153,7 @@ async function populate(
       ...(result.reason ? { reason: result.reason } : {}),
     });
   } finally {
-    await volumes.unmount(record.Name, containerId);
+    await volumes.unmount(record.Name, containerId, { quiet: true });
   }
 }
 

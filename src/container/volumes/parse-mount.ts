@@ -11,14 +11,10 @@ import { DEFAULT_PROPAGATION } from './mount-modes.js';
 import type { MountType, ParsedMountPoint } from './mount-point.js';
 import { validateMount, type ValidateOptions } from './validate-mount.js';
 
-/** VolumeOptions.DriverConfig, which api/types' MountRequest does not declare yet. */
-interface DriverConfig {
-  Name?: string;
-  Options?: Record<string, string> | null;
-}
+type DriverConfig = NonNullable<MountRequest['VolumeOptions']>['DriverConfig'];
 
 export function driverConfigOf(mnt: MountRequest): DriverConfig | undefined {
-  return (mnt.VolumeOptions as { DriverConfig?: DriverConfig } | undefined)?.DriverConfig;
+  return mnt.VolumeOptions?.DriverConfig;
 }
 
 export function parseMountSpec(mnt: MountRequest, options: ValidateOptions): ParsedMountPoint {

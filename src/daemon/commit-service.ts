@@ -6,8 +6,8 @@
  */
 import type { CommitBackend, CommitRequest } from '../api/server/index.js';
 import type { ContainerManager } from '../container/index.js';
+import { applyCommitChanges } from '../dockerfile/index.js';
 import {
-  applyChanges,
   commitImage,
   imageRefString,
   mergeCommitConfig,
@@ -30,7 +30,7 @@ export class CommitService implements CommitBackend {
     const own = record.Config as ContainerConfig;
     // The changes are checked before anything is read or paused.
     const config = mergeCommitConfig(
-      applyChanges((request.config ?? own) as ContainerConfig, request.changes),
+      applyCommitChanges((request.config ?? own) as ContainerConfig, request.changes),
       own,
     );
     const image = await this.containers.snapshot(request.container, { pause: request.pause }, (tar) =>

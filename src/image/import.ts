@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { ContainerConfig, ImageConfig } from '../oci/index.js';
-import { applyChanges } from './changes.js';
+import { applyCommitChanges } from '../dockerfile/index.js';
 import { goTimestamp } from './go-time.js';
 import type { Image, ImageStore } from './image-store.js';
 
@@ -24,7 +24,7 @@ export interface ImportOptions {
 
 export async function importImage(store: ImageStore, tar: Readable, options: ImportOptions): Promise<Image> {
   // Validate the changes before reading the body: a typo should not cost an upload.
-  const containerConfig: ContainerConfig = applyChanges({}, options.changes ?? []);
+  const containerConfig: ContainerConfig = applyCommitChanges({}, options.changes ?? []);
   const created = goTimestamp(options.created ?? new Date());
   const message =
     options.message !== undefined && options.message !== ''

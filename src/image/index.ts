@@ -24,6 +24,5 @@ export { DEFAULT_SPOOL_LIMITS, normalizeArchiveName, type SpoolLimits } from './
 export { importImage, type ImportOptions } from './import.js';
 export { commitImage, EMPTY_LAYER_DIFF_ID, type CommitImageInput } from './commit.js';
 export { mergeCommitConfig } from './commit-config.js';
-export { applyChange, applyChanges, splitWords } from './changes.js';
 export { parseImageConfig, MAX_CONFIG_BYTES } from './image-config.js';
 export { ImageStoreLayout } from './layout.js';

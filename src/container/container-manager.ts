@@ -52,7 +52,7 @@ import type { PathStat } from './copy/index.js';
 import type { ContainerManagerOptions, ManagerContext } from './manager-context.js';
 import { createContainer, type CreateOptions } from './lifecycle/create.js';
 import { removeContainer, type RemoveOptions } from './lifecycle/remove.js';
-import { recoverContainers, startWithDaemon, stopAllContainers } from './lifecycle/recover.js';
+import { recoverContainers, shutdownContainers, startWithDaemon } from './lifecycle/recover.js';
 import { startContainer } from './lifecycle/start.js';
 import { killContainer, nextExit, stopContainer, type StopOptions } from './lifecycle/stop.js';
 import type { RunningProcess } from './lifecycle/running-process.js';
@@ -102,10 +102,10 @@ export class ContainerManager implements ManagerContext {
     await startWithDaemon(this);
   }
 
-  /** Stops every running container (daemon shutdown without live restore, as dockerd). */
+  /** Daemon shutdown: stops every running container, or with live restore leaves them running. */
   async close(): Promise<void> {
     this.shuttingDown = true;
-    await stopAllContainers(this);
+    await shutdownContainers(this);
     await Promise.all(this.runtimeCleanups.values());
     this.events?.close();
   }

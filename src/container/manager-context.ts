@@ -74,6 +74,11 @@ export interface ContainerVolumes {
     containerId: string,
     details?: { destination: string; readWrite: boolean; propagation?: string },
   ): Promise<string>;
+  /**
+   * Counts a mount that a running container kept across a ladingd restart (live restore):
+   * the volume's filesystem is already mounted, so nothing is mounted again.
+   */
+  restoreMount(name: string): void;
   /** `quiet`: no `unmount` event (the copy-in at create, which dockerd does not report). */
   unmount(name: string, containerId: string, options?: { quiet?: boolean }): Promise<void>;
   /** Removes it (rm -v); ConflictError with Docker's "volume is in use" wording while referenced. */

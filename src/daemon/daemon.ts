@@ -370,7 +370,8 @@ export class Daemon {
     const source = this.config.source as Record<string, unknown>;
     const attributes: Record<string, string> = { name: hostname() };
     for (const key of RELOADABLE_KEYS) {
-      const value = source[key];
+      // dockerd reports the effective live-restore setting, "false" when the file is silent.
+      const value = key === 'live-restore' ? this.config.liveRestore : source[key];
       attributes[key] =
         value === undefined
           ? ''

@@ -17,11 +17,18 @@ import { unmountVolumes } from '../volumes/index.js';
 /** How long exited output may keep arriving (a background child holding stdout open). */
 const OUTPUT_GRACE_MS = 2000;
 
+/**
+ * Waits for the process's exit and records it. A process the daemon let go of (live restore
+ * at shutdown) is no longer watched: the next ladingd records its exit.
+ */
 export function watchExit(ctx: ManagerContext, record: ContainerRecord, process: RunningProcess): void {
   const { runtime, logger } = ctx.options;
-  runtime.wait(record.ID).then(
-    (exit) => void handleExit(ctx, record, process, exit),
+  runtime.wait(record.ID, undefined, process.waitSignal).then(
+    (exit) => {
+      if (!process.detached) void handleExit(ctx, record, process, exit);
+    },
     (err: unknown) => {
+      if (process.detached) return;
       // containerd went away mid-wait (it is restarted by the supervisor): ask again.
       logger.warn('waiting for a container failed; retrying', { container: record.ID, error: String(err) });
       setTimeout(() => watchExit(ctx, record, process), 500).unref();
@@ -38,7 +45,11 @@ async function handleExit(
   const { runtime, layers, logger, publish } = ctx.options;
   const id = record.ID;
   let restart = false;
+  let recorded = false;
   await ctx.locks.run(id, async () => {
+    // Let go of while this exit waited for the lock: the next ladingd records it.
+    if (process.detached) return;
+    recorded = true;
     const timer = new PhaseTimer(logger, 'exit', id);
     await process.outputEnded(OUTPUT_GRACE_MS);
     timer.mark('output');
@@ -80,6 +91,7 @@ async function handleExit(
     publish('die', record, { exitCode: String(exit.exitStatus) });
     ctx.lifecycle.emit(`exit:${id}`, exit.exitStatus);
   });
+  if (!recorded) return;
   if (restart) scheduleRestart(ctx, record);
   if (record.HostConfig.AutoRemove) {
     await removeContainer(ctx, record, { force: true, removeVolumes: true }).catch(async (err: unknown) => {

@@ -1,51 +1,142 @@
 /**
- * Start and shutdown of the daemon for containers. Without live restore (issue 6), a
- * container never outlives its ladingd: shutdown stops every running container (stop signal,
- * then SIGKILL, all at once, as dockerd does), and a start after a crash kills what is left
- * of the tasks, unmounts, and records the containers as exited.
+ * Start and shutdown of the daemon for containers.
+ *
+ * Shutdown: with live restore the running containers are left running (live-restore.ts);
+ * without, every running container is stopped (stop signal, then SIGKILL, all at once, as
+ * dockerd does).
+ *
+ * Start, for each record that says running: a task containerd still runs is taken over with
+ * live restore, and killed without (its exit recorded). A task that ended meanwhile goes
+ * through the normal exit path either way (exit code, restart policy, --rm), as dockerd
+ * restores it. A container whose task is gone (its shim died, or containerd lost its state)
+ * is cleaned up and recorded as exited with 255, as dockerd does. FIFO directories that no
+ * taken-over container uses (execs', crashed starts') are removed.
  */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotFoundError } from '../../errors/index.js';
+import type { TaskState } from '../../runtime/index.js';
 import { nowGoTime, setStopped, type ContainerRecord } from '../model/index.js';
+import { unmountVolumes } from '../volumes/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { stopContainer } from './stop.js';
 import { cancelRestart } from './restart.js';
 import { startsWithDaemon } from './restart-policy.js';
 import { startContainer } from './start.js';
+import { detachContainers, reattachContainer, restoreVolumeMounts } from './live-restore.js';
 
 /** dockerd's shutdown-timeout: how long a container may take to stop when the daemon stops. */
 const SHUTDOWN_STOP_TIMEOUT_SECONDS = 10;
 const SIGKILL = 9;
+/** How long a leftover task may take to die after SIGKILL before it is given up on. */
+const LEFTOVER_KILL_TIMEOUT_MS = 10_000;
+/** dockerd's exit code for a container whose exit status is lost. */
+const EXIT_UNKNOWN = 255;
 
 export async function recoverContainers(ctx: ManagerContext, records: ContainerRecord[]): Promise<void> {
-  const { runtime, layers, logger } = ctx.options;
+  const { logger } = ctx.options;
+  const liveRestore = ctx.options.liveRestore();
+  const taken = new Set<string>();
   for (const record of records) {
     if (!record.State.Running && !record.State.Paused) continue;
-    const id = record.ID;
-    let exitCode = 255;
-    let finishedAt = nowGoTime();
+    const task = await taskOf(ctx, record.ID);
+    const alive = task !== undefined && ['running', 'paused', 'pausing'].includes(task.status);
+    if (task !== undefined && (task.status === 'stopped' || (alive && liveRestore))) {
+      try {
+        await reattachContainer(ctx, record, task);
+        taken.add(record.ID);
+        continue;
+      } catch (err) {
+        logger.error('cannot re-attach to a container; stopping it', {
+          container: record.ID,
+          error: String(err),
+        });
+      }
+    }
+    await settleLeftover(ctx, record, task);
+  }
+  await removeStaleFifoDirs(ctx, taken);
+}
+
+/** The container's task in containerd; undefined when there is none. */
+async function taskOf(ctx: ManagerContext, id: string): Promise<TaskState | undefined> {
+  try {
+    return await ctx.options.runtime.state(id);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) {
+      ctx.options.logger.warn('cannot get the state of a container from containerd', {
+        container: id,
+        error: String(err),
+      });
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Without live restore (or when re-attaching failed): kills what is left of the task, and
+ * removes it, the containerd container, the mount and the FIFOs; records the exit.
+ */
+async function settleLeftover(
+  ctx: ManagerContext,
+  record: ContainerRecord,
+  task: TaskState | undefined,
+): Promise<void> {
+  const { runtime, layers, logger, fifoDir } = ctx.options;
+  const id = record.ID;
+  let exitCode = EXIT_UNKNOWN;
+  let finishedAt = nowGoTime();
+  if (task !== undefined) {
     try {
-      const state = await runtime.state(id);
-      if (state.status !== 'stopped') {
+      if (task.status !== 'stopped') {
+        // A frozen process takes its SIGKILL only once thawed.
+        if (task.status === 'paused' || task.status === 'pausing') {
+          await runtime.resume(id).catch(() => undefined);
+        }
         await runtime.kill(id, SIGKILL, { all: true });
-        const exit = await runtime.wait(id);
+        const exit = await runtime.wait(id, undefined, AbortSignal.timeout(LEFTOVER_KILL_TIMEOUT_MS));
         exitCode = exit.exitStatus;
         finishedAt = exit.exitedAt;
       } else {
-        exitCode = state.exitStatus;
-        finishedAt = state.exitedAt;
+        exitCode = task.exitStatus;
+        finishedAt = task.exitedAt;
       }
-    } catch {
-      // No task left: containerd restarted too. The exit status is lost, as with dockerd.
+    } catch (err) {
+      logger.warn('stopping a leftover container task failed', { container: id, error: String(err) });
     }
     await runtime.deleteTask(id).catch(() => undefined);
-    await runtime.deleteContainer(id).catch(() => undefined);
-    await layers.unmount(id).catch(() => undefined);
-    setStopped(record, { code: exitCode, finishedAt });
-    await ctx.save(record);
-    logger.info('container was running when ladingd stopped; recorded as exited', {
-      container: id,
-      exitCode,
-    });
   }
+  await runtime.deleteContainer(id).catch(() => undefined);
+  // What the previous ladingd mounted for the container: its rootfs, and its volumes'
+  // filesystems (counted again so that the unmount takes them down).
+  await layers.unmount(id).catch(() => undefined);
+  restoreVolumeMounts(ctx, record);
+  await unmountVolumes(ctx, record);
+  await rm(join(fifoDir, id), { recursive: true, force: true });
+  setStopped(record, { code: exitCode, finishedAt });
+  await ctx.save(record);
+  logger.info('container was running when ladingd stopped; recorded as exited', {
+    container: id,
+    exitCode,
+  });
+}
+
+/** FIFO directories that no taken-over container uses: execs' and a crashed daemon's. */
+async function removeStaleFifoDirs(ctx: ManagerContext, keep: Set<string>): Promise<void> {
+  const { fifoDir, logger } = ctx.options;
+  const entries = await readdir(fifoDir).catch(() => []);
+  for (const name of entries) {
+    if (keep.has(name)) continue;
+    await rm(join(fifoDir, name), { recursive: true, force: true }).catch((err: unknown) =>
+      logger.warn('removing a stale FIFO directory failed', { dir: name, error: String(err) }),
+    );
+  }
+}
+
+/** The daemon stops: with live restore containers go on running, else they are stopped. */
+export async function shutdownContainers(ctx: ManagerContext): Promise<void> {
+  if (ctx.options.liveRestore()) await detachContainers(ctx);
+  else await stopAllContainers(ctx);
 }
 
 export async function stopAllContainers(ctx: ManagerContext): Promise<void> {

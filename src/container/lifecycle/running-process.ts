@@ -2,6 +2,9 @@
  * A container's process while it runs: its FIFOs, its log writer, and the stdio hub that
  * copies its output to the log and to attached clients. Created before the task (the shim
  * opens the FIFOs during createTask), wired once the task exists, closed after the exit.
+ *
+ * With live restore the daemon lets go of a process that still runs (`detach()`), and the
+ * next ladingd makes a new one over the same FIFOs and log (lifecycle/live-restore.ts).
  */
 import type { ProcessFifos } from '../../runtime/index.js';
 import type { SpecInput } from '../../runtime/spec/index.js';
@@ -14,6 +17,8 @@ export class RunningProcess {
   /** containerd reported an OOM kill in this container while it ran. */
   oomKilled = false;
   private output: Promise<void> | undefined;
+  private isDetached = false;
+  private readonly waitAbort = new AbortController();
   /** Where the rootfs is mounted, and what the spec was built from (execs start from it). */
   rootfs = '';
   specInput!: SpecInput;
@@ -31,26 +36,31 @@ export class RunningProcess {
     record: ContainerRecord,
     fifos: ProcessFifos,
   ): Promise<RunningProcess> {
-    const logConfig = record.HostConfig.LogConfig ?? { Type: 'json-file', Config: {} };
-    const log = await openLogSink({
-      type: logConfig.Type,
-      config: logConfig.Config,
-      path: record.LogPath,
-      container: {
-        id: record.ID,
-        name: record.Name,
-        imageId: record.Image,
-        imageName: record.Config.Image,
-        labels: record.Config.Labels,
-        env: record.Config.Env ?? [],
-      },
-      onError: (err) =>
-        ctx.options.logger.warn('writing the container log failed', {
-          container: record.ID,
-          error: err.message,
-        }),
-    });
-    return new RunningProcess(ctx, record, fifos, log);
+    return new RunningProcess(ctx, record, fifos, await openLog(ctx, record));
+  }
+
+  /**
+   * Live restore: the process of a container a previous ladingd left, over the FIFOs that
+   * `reopen` opens again, appending to its log, with its output wired at once. That must
+   * happen in the same turn as the reopen: a FIFO whose shim has already closed its end
+   * ends straight away, and an end nobody listened for would never be seen.
+   */
+  static async reattach(
+    ctx: ManagerContext,
+    record: ContainerRecord,
+    reopen: () => ProcessFifos,
+  ): Promise<RunningProcess> {
+    const log = await openLog(ctx, record);
+    let fifos: ProcessFifos;
+    try {
+      fifos = reopen();
+    } catch (err) {
+      await log?.close();
+      throw err;
+    }
+    const process = new RunningProcess(ctx, record, fifos, log);
+    process.wireOutput();
+    return process;
   }
 
   /** Starts copying output and wires attached clients' stdin (after createTask). */
@@ -96,4 +106,51 @@ export class RunningProcess {
     await this.fifos.close();
     await this.log?.close();
   }
+
+  /** Aborts when the daemon lets go of the process: its Tasks.Wait is then cancelled. */
+  get waitSignal(): AbortSignal {
+    return this.waitAbort.signal;
+  }
+
+  /** The daemon let go of the process (live restore): its exit is the next ladingd's to record. */
+  get detached(): boolean {
+    return this.isDetached;
+  }
+
+  /**
+   * Live restore at shutdown: stops watching and copying, but leaves the process, its FIFOs
+   * and its mount alone. What was read is logged (an unfinished line as a partial entry, as
+   * at any end of the output); what was not stays in the FIFOs for the next ladingd.
+   */
+  async detach(graceMs: number): Promise<void> {
+    if (this.isDetached) return;
+    this.isDetached = true;
+    this.waitAbort.abort();
+    this.fifos.detach();
+    await this.outputEnded(graceMs);
+    await this.log?.close();
+  }
+}
+
+/** The container's log writer (json-file), opened for appending; none for the `none` driver. */
+function openLog(ctx: ManagerContext, record: ContainerRecord): Promise<JsonFileWriter | undefined> {
+  const logConfig = record.HostConfig.LogConfig ?? { Type: 'json-file', Config: {} };
+  return openLogSink({
+    type: logConfig.Type,
+    config: logConfig.Config,
+    path: record.LogPath,
+    container: {
+      id: record.ID,
+      name: record.Name,
+      imageId: record.Image,
+      imageName: record.Config.Image,
+      labels: record.Config.Labels,
+      env: record.Config.Env ?? [],
+    },
+    onError: (err) =>
+      ctx.options.logger.warn('writing the container log failed', {
+        container: record.ID,
+        error: err.message,
+      }),
+  });
 }

@@ -52,6 +52,7 @@ class FakeVolumes implements ContainerVolumes {
   unmount(): Promise<void> {
     return Promise.resolve();
   }
+  restoreMount(): void {}
   remove(name: string): Promise<void> {
     if ((this.refs.get(name)?.size ?? 0) > 0) throw new ConflictError(`remove ${name}: volume is in use`);
     this.volumes.delete(name);

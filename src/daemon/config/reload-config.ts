@@ -18,6 +18,8 @@ export const RELOADABLE_KEYS: readonly DaemonConfigKey[] = [
   'insecure-registries',
   'max-concurrent-downloads',
   'max-concurrent-uploads',
+  // dockerd reloads it too; the container manager reads it at each shutdown and start.
+  'live-restore',
 ];
 
 export interface ReloadResult {

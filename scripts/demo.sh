@@ -13,6 +13,8 @@ registry_pid="" mirror_daemon_pid=""
 cleanup() {
   local rc=$? # the script's own status, not that of the clean-up
   lading rm -f web1 >/dev/null 2>&1 || true
+  lading volume rm demo-data >/dev/null 2>&1 || true
+  lading rmi demo/web1:v1 >/dev/null 2>&1 || true
   [ -n "$mirror_daemon_pid" ] && kill -TERM "$mirror_daemon_pid" 2>/dev/null && { wait "$mirror_daemon_pid" 2>/dev/null || true; }
   [ -n "$registry_pid" ] && kill -TERM "$registry_pid" 2>/dev/null && { wait "$registry_pid" 2>/dev/null || true; }
   rm -rf "$rootfs" "$work"
@@ -42,8 +44,19 @@ upper=$(lading inspect --format '{{.GraphDriver.Data.UpperDir}}' web1)
 step ls -l "$upper/etc/passwd" "$upper/bin/ls"
 step lading run --rm demo/busybox cat /etc/passwd
 step lading ps --format 'table {{.Names}}\t{{.Image}}\t{{.Command}}\t{{.Status}}'
+# Changes outlive the container only if they are committed: diff lists them (read from the
+# UpperDir), commit makes them an image layer, and a new container of that image has them.
+step lading diff web1
+step lading commit -m 'keep the change' web1 demo/web1:v1
+step lading run --rm demo/web1:v1 cat /etc/passwd
+step lading history demo/web1:v1
 step lading rm -f web1
-step lading rmi demo/busybox
+# Volumes: data kept outside any container's layers, in volumes/<name>/_data.
+step lading run --rm -v demo-data:/data demo/busybox sh -c 'echo kept in a volume > /data/f'
+step lading run --rm -v demo-data:/data demo/busybox cat /data/f
+step lading volume ls
+step lading volume rm demo-data
+step lading rmi demo/web1:v1 demo/busybox
 
 # Registries: a registry on 127.0.0.1 (Debian's docker-registry) to push to and pull from.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -115,21 +115,3 @@ export function readTextSyncOrUndefined(path: string): string | undefined {
     throw err;
   }
 }
-
-/** Mount points at or below `dir` (from /proc/self/mountinfo, octal escapes decoded), deepest first. */
-export function mountPointsUnder(dir: string): string[] {
-  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((point): point is string => point !== undefined)
-    .map((field) =>
-      field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))),
-    )
-    .filter((point) => point === dir || point.startsWith(prefix))
-    .sort((a, b) => b.length - a.length);
-}
-
-export function isMountPoint(path: string): boolean {
-  return mountPointsUnder(path).includes(path);
-}

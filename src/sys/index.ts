@@ -12,3 +12,4 @@ export {
 } from './xattr.js';
 export { mount, umount2, sysConstants, type MountFlag, type UnmountFlag } from './mount.js';
 export { FileQueue, type QueuedFileMetadata } from './file-queue.js';
+export { isMountPoint, mountPointsUnder } from './mountinfo.js';

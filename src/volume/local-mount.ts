@@ -5,8 +5,8 @@
  * MS_RDONLY on its first call). Errors read as dockerd's: `mount <device>:<target>, flags:
  * 0x…, data: …: <errno text>`.
  */
-import { readFileSync } from 'node:fs';
-import { hasErrnoCode, mount, umount2 } from '../sys/index.js';
+import { hasErrnoCode, isMountPoint, mount, umount2 } from '../sys/index.js';
+
 import { MS, parseMountOptions } from './local-options.js';
 
 const PROPAGATION = MS.SHARED | MS.PRIVATE | MS.SLAVE | MS.UNBINDABLE;
@@ -108,22 +108,4 @@ export function unmountLazily(target: string): void {
     if (isMountPoint(target))
       throw new MountFailure(mountErrorText('umount', '', target, 2, '', err), { cause: err });
   }
-}
-
-/** Mount points at or below `dir` (from /proc/self/mountinfo, octal escapes decoded), deepest first. */
-export function mountPointsUnder(dir: string): string[] {
-  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((field): field is string => field !== undefined)
-    .map((field) =>
-      field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))),
-    )
-    .filter((point) => point === dir || point.startsWith(prefix))
-    .sort((a, b) => b.length - a.length);
-}
-
-export function isMountPoint(path: string): boolean {
-  return mountPointsUnder(path).includes(path);
 }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { syncDir, syncPath, writeSyncedFile } from '../durable/index.js';
 import { SystemError, messageOf } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { isMountPoint, mountPointsUnder, unmountLazily } from './local-mount.js';
+import { isMountPoint, mountPointsUnder } from '../sys/index.js';
+import { unmountLazily } from './local-mount.js';
 import { DATA_DIR, RECORD_FILE, serializeVolumeRecord, type VolumeRecord } from './volume-record.js';
 
 export const TEMP_PREFIX = '.tmp-';

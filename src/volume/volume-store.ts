@@ -26,7 +26,8 @@ import {
   removeVolumeDirectory,
   writeRecordInPlace,
 } from './volume-directory.js';
-import { isMountPoint, mountWithOptions, unmountLazily } from './local-mount.js';
+import { isMountPoint } from '../sys/index.js';
+import { mountWithOptions, unmountLazily } from './local-mount.js';
 import { needsMount, validateLocalOptions } from './local-options.js';
 import { NameLock } from './name-lock.js';
 import { formatRfc3339Local } from './rfc3339.js';

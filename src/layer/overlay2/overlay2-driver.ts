@@ -30,8 +30,8 @@ import {
 import { join } from 'node:path';
 import { syncPath } from '../../durable/index.js';
 import { InvalidArgumentError, NotFoundError } from '../../errors/index.js';
-import { hasErrnoCode, mount, umount2 } from '../../sys/index.js';
-import { fsyncPath, isMountPoint, mountPointsUnder, readTextSyncOrUndefined } from '../durable-fs.js';
+import { hasErrnoCode, isMountPoint, mount, mountPointsUnder, umount2 } from '../../sys/index.js';
+import { fsyncPath, readTextSyncOrUndefined } from '../durable-fs.js';
 import type { CreatedLayer, CreateLayerOptions, DriverProblem, GraphDriver } from '../graph-driver.js';
 import type { Readable } from 'node:stream';
 import { diffTarStream } from '../../archive/index.js';

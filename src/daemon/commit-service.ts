@@ -7,12 +7,7 @@
 import type { CommitBackend, CommitRequest } from '../api/server/index.js';
 import type { ContainerManager } from '../container/index.js';
 import { applyCommitChanges } from '../dockerfile/index.js';
-import {
-  commitImage,
-  imageRefString,
-  mergeCommitConfig,
-  type ImageStore,
-} from '../image/index.js';
+import { commitImage, imageRefString, mergeCommitConfig, type ImageStore } from '../image/index.js';
 import type { ContainerConfig } from '../oci/index.js';
 import { newTagRef } from './image-names.js';
 import type { ImageService } from './image-service.js';

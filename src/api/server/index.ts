@@ -17,7 +17,12 @@ export type {
   LogsResult,
   SystemBackend,
 } from './backends.js';
-export type { ContainerTopResponse, FilesystemChange, ObserveBackend, StatsSampler } from './backends-observe.js';
+export type {
+  ContainerTopResponse,
+  FilesystemChange,
+  ObserveBackend,
+  StatsSampler,
+} from './backends-observe.js';
 export type { ArchiveBackend, ArchivePutOptions, ContainerPathStat } from './backends-archive.js';
 export type { CommitBackend, CommitRequest } from './backends-commit.js';
 export { DEFAULT_BODY_LIMIT, parseJsonBody, readRequestBody } from './body.js';

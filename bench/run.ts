@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { apiVersion } from './cases/api-version.js';
+import { commitCases } from './cases/commit.js';
 import { containerCases } from './cases/containers.js';
 import { daemonStart } from './cases/daemon-start.js';
 import { loadCases } from './cases/load-images.js';
@@ -20,7 +21,14 @@ import { dockerdAvailable } from './harness/engines.js';
 import { createLoopExt4 } from './harness/loop-fs.js';
 import { formatResult, saveResult } from './harness/report.js';
 
-const CASES: BenchCase[] = [daemonStart, apiVersion, ...pullCases, ...loadCases, ...containerCases];
+const CASES: BenchCase[] = [
+  daemonStart,
+  apiVersion,
+  ...pullCases,
+  ...loadCases,
+  ...containerCases,
+  ...commitCases,
+];
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
 
 function installDocker(): void {

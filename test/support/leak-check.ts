@@ -42,6 +42,8 @@ export function findLeaks(base: string): Leak[] {
       leaks.push({ kind: 'link', id: name, remove: () => void spawnSync('ip', ['link', 'delete', name]) });
     }
   }
+  // Chains go after every rule, so the jumps into them are gone before they are deleted.
+  const chains: Leak[] = [];
   for (const table of ['filter', 'nat']) {
     for (const rule of lines('iptables', ['-t', table, '-S'])) {
       if (rule.startsWith('-A ') && rule.includes(TEST_NAME_PREFIX)) {
@@ -52,7 +54,18 @@ export function findLeaks(base: string): Leak[] {
           remove: () => void spawnSync('iptables', args),
         });
       }
+      const chain = rule.startsWith('-N ') ? rule.slice(3) : '';
+      if (chain.startsWith(TEST_NAME_PREFIX)) {
+        chains.push({
+          kind: 'iptables',
+          id: `${table}: chain ${chain}`,
+          remove: () => {
+            spawnSync('iptables', ['-t', table, '-F', chain]);
+            spawnSync('iptables', ['-t', table, '-X', chain]);
+          },
+        });
+      }
     }
   }
-  return leaks;
+  return [...leaks, ...chains];
 }

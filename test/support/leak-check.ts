@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mountsUnder, unmount } from './mounts.js';
 import { commandLineOf, pidsMentioning, terminate } from './processes.js';
-import { TEST_NAME_PREFIX } from './test-base.js';
+import { RUN_NAME_PREFIX } from './test-base.js';
 
 export interface Leak {
   kind: 'mount' | 'process' | 'netns' | 'link' | 'iptables';
@@ -32,13 +32,13 @@ export function findLeaks(base: string): Leak[] {
     leaks.push({ kind: 'mount', id: point, remove: () => unmount(point) });
   }
   for (const name of lines('ip', ['netns', 'list']).map((line) => line.split(' ')[0] ?? '')) {
-    if (name.startsWith(TEST_NAME_PREFIX)) {
+    if (name.startsWith(RUN_NAME_PREFIX)) {
       leaks.push({ kind: 'netns', id: name, remove: () => void spawnSync('ip', ['netns', 'delete', name]) });
     }
   }
   for (const line of lines('ip', ['-o', 'link', 'show'])) {
     const name = line.split(': ')[1]?.split('@')[0] ?? '';
-    if (name.startsWith(TEST_NAME_PREFIX)) {
+    if (name.startsWith(RUN_NAME_PREFIX)) {
       leaks.push({ kind: 'link', id: name, remove: () => void spawnSync('ip', ['link', 'delete', name]) });
     }
   }
@@ -46,7 +46,7 @@ export function findLeaks(base: string): Leak[] {
   const chains: Leak[] = [];
   for (const table of ['filter', 'nat']) {
     for (const rule of lines('iptables', ['-t', table, '-S'])) {
-      if (rule.startsWith('-A ') && rule.includes(TEST_NAME_PREFIX)) {
+      if (rule.startsWith('-A ') && rule.includes(RUN_NAME_PREFIX)) {
         const args = ['-t', table, '-D', ...rule.slice(3).split(' ')];
         leaks.push({
           kind: 'iptables',
@@ -55,7 +55,7 @@ export function findLeaks(base: string): Leak[] {
         });
       }
       const chain = rule.startsWith('-N ') ? rule.slice(3) : '';
-      if (chain.startsWith(TEST_NAME_PREFIX)) {
+      if (chain.startsWith(RUN_NAME_PREFIX)) {
         chains.push({
           kind: 'iptables',
           id: `${table}: chain ${chain}`,

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { useCleanup } from '../../../test/support/cleanup.js';
-import { makeTestDirs } from '../../../test/support/test-base.js';
+import { makeTestDirs, RUN_NAME_PREFIX } from '../../../test/support/test-base.js';
 import { ensureBridge } from '../bridge/ensure-bridge.js';
 import { generateVethName } from '../interface-name.js';
 import { attachEndpoint } from '../sandbox/endpoint.js';
@@ -55,13 +55,13 @@ describe('masquerade traffic', () => {
       [outside, outerBridge, outsideAddress, undefined],
     ] as const) {
       cleanup.mount(path);
-      const hostIfName = generateVethName('ltst');
+      const hostIfName = generateVethName(RUN_NAME_PREFIX);
       cleanup.link(hostIfName);
       await createSandbox({ id: path.split('/').pop()!, path });
       await attachEndpoint({ sandboxPath: path, bridge, hostIfName, address, prefixLength: 24, gateway });
     }
 
-    const nat = { chainPrefix: testName(8), subnet: inner.subnet, bridge: innerBridge, ipForwardPath };
+    const nat = { chainPrefix: testName(10), subnet: inner.subnet, bridge: innerBridge, ipForwardPath };
     cleanup.defer('nat rules', () => removeNat(nat));
     assert.equal(ping(container, outsideAddress), false, 'without NAT the reply has no way back');
     await ensureMasquerade(nat);

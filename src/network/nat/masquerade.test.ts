@@ -32,7 +32,7 @@ describe('ensureMasquerade / removeNat', () => {
     cleanup.directory(dirs.root);
     const ipForwardPath = join(dirs.root, 'ip_forward');
     await writeFile(ipForwardPath, '0\n');
-    const prefix = testName(8);
+    const prefix = testName(10);
     const a: NatOptions = {
       chainPrefix: prefix,
       subnet: freeTestSubnet().subnet,

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { ConflictError } from '../../errors/index.js';
 import { isMountPoint } from '../../sys/index.js';
 import { useCleanup } from '../../../test/support/cleanup.js';
-import { makeTestDirs } from '../../../test/support/test-base.js';
+import { makeTestDirs, RUN_NAME_PREFIX } from '../../../test/support/test-base.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { ensureBridge, removeBridge } from '../bridge/ensure-bridge.js';
 import { generateVethName } from '../interface-name.js';
@@ -50,7 +50,7 @@ describe('sandboxes on a bridge', () => {
     for (const id of ['c1', 'c2']) {
       const path = join(netnsDir, id);
       cleanup.mount(path);
-      const hostIfName = generateVethName('ltst');
+      const hostIfName = generateVethName(RUN_NAME_PREFIX);
       cleanup.link(hostIfName);
       const address = await ipam.allocate(id);
       await createSandbox({ id, path });
@@ -68,7 +68,7 @@ describe('sandboxes on a bridge', () => {
 
     for (const { path, endpoint } of sandboxes) {
       assert.ok(isMountPoint(path));
-      assert.match(endpoint.hostIfName, /^ltst[0-9a-f]{7}$/);
+      assert.match(endpoint.hostIfName, new RegExp(`^${RUN_NAME_PREFIX}[0-9a-f]{7}$`));
       const link = JSON.parse(inSandbox(path, ['ip', '-j', 'addr', 'show', 'dev', 'eth0']).stdout)[0];
       assert.equal(link.address, macFromIpv4(endpoint.address));
       assert.ok(link.flags.includes('UP'));
@@ -105,7 +105,7 @@ describe('sandboxes on a bridge', () => {
       ],
     );
     assert.deepEqual(
-      await leftoverVeths('ltst', { bridge }),
+      await leftoverVeths(RUN_NAME_PREFIX, { bridge }),
       [one.endpoint.hostIfName, two.endpoint.hostIfName].sort(),
     );
     await assert.rejects(createSandbox({ id: 'c1', path: one.path }), ConflictError);
@@ -132,7 +132,7 @@ describe('sandboxes on a bridge', () => {
     await removeSandbox(one.path);
     assert.deepEqual(await listSandboxes(netnsDir), []);
     assert.equal(await removeBridge(bridge), true);
-    assert.deepEqual(await leftoverVeths('ltst', { bridge }), []);
+    assert.deepEqual(await leftoverVeths(RUN_NAME_PREFIX, { bridge }), []);
 
     // Nothing of it is left in the kernel: no link of ours, no namespace mount.
     const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout;
@@ -146,7 +146,7 @@ describe('sandboxes on a bridge', () => {
     cleanup.directory(dirs.root);
     const path = join(dirs.execRoot, 'netns', 'c1');
     cleanup.mount(path);
-    const hostIfName = generateVethName('ltst');
+    const hostIfName = generateVethName(RUN_NAME_PREFIX);
     cleanup.link(hostIfName);
     await createSandbox({ id: 'c1', path });
     // No such bridge: the veth pair is made, enslaving it fails, and the pair is removed again.

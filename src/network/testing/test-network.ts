@@ -5,16 +5,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { TEST_NAME_PREFIX } from '../../../test/support/test-base.js';
+import { RUN_NAME_PREFIX } from '../../../test/support/test-base.js';
 import { formatIpv4, parsePrefix, prefixesOverlap } from '../ipv4.js';
 
-/** `ltst` + random hex, `length` characters in all (≤ 15 for an interface name). */
-export function testName(length = 8): string {
+/** This run's name prefix + random hex, `length` characters in all (≤ 15 for an interface name). */
+export function testName(length = 11): string {
   return (
-    TEST_NAME_PREFIX +
+    RUN_NAME_PREFIX +
     randomBytes(8)
       .toString('hex')
-      .slice(0, length - TEST_NAME_PREFIX.length)
+      .slice(0, length - RUN_NAME_PREFIX.length)
   );
 }
 

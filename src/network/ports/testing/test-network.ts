@@ -7,14 +7,14 @@
  *
  * The client namespace is routed, not bridged, so its traffic to 10.213.N.129 arrives on a
  * host interface other than the bridge and meets the DNAT rule as outside traffic does.
- * N is a /24 in 10.213.0.0/16 that no host address uses. Names start with `ltst`.
+ * N is a /24 in 10.213.0.0/16 that no host address uses. Names start with this run's RUN_NAME_PREFIX.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Cleanup } from '../../../../test/support/cleanup.js';
-import { TEST_NAME_PREFIX } from '../../../../test/support/test-base.js';
+import { RUN_NAME_PREFIX } from '../../../../test/support/test-base.js';
 import { runTool } from '../../host-tools.js';
 
 export interface TestNetwork {
@@ -43,7 +43,7 @@ async function freeSubnet(): Promise<number> {
 }
 
 export async function createTestNetwork(cleanup: Cleanup): Promise<TestNetwork> {
-  const name = `${TEST_NAME_PREFIX}${randomBytes(2).toString('hex')}`;
+  const name = `${RUN_NAME_PREFIX}${randomBytes(2).toString('hex')}`;
   const n = await freeSubnet();
   const net: TestNetwork = {
     name,

@@ -13,7 +13,10 @@ import { join } from 'node:path';
 export const TEST_NAME_PREFIX = 'ltst';
 
 function runTag(): string {
-  const tag = (process.env.LADING_TEST_BASE ?? '').slice(-2).toLowerCase().replace(/[^a-z0-9]/g, '0');
+  const tag = (process.env.LADING_TEST_BASE ?? '')
+    .slice(-2)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0');
   return tag.length === 2 ? tag : '00';
 }
 

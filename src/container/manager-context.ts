@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { Image } from '../image/index.js';
 import type { KeyedLock, LayerStore } from '../layer/index.js';
 import type { Logger } from '../log/index.js';
+import type { BridgeNetwork } from '../network/index.js';
 import type { ContainerdClient } from '../runtime/index.js';
 import type { ContainerRecord, ContainerRegistry, ContainerStore } from './model/index.js';
 import type { StdioHub } from './io/index.js';
@@ -34,7 +35,15 @@ export interface ContainerManagerOptions {
   volumes: ContainerVolumes;
   /** daemon.json `live-restore` (read at each shutdown: SIGHUP may change it). */
   liveRestore(): boolean;
+  /**
+   * The default bridge network; undefined when there is none (daemon.json `"bridge": "none"`):
+   * bridged containers then get a namespace with loopback only.
+   */
+  network?: ContainerNetwork;
 }
+
+/** What containers use of the default bridge network. */
+export type ContainerNetwork = Pick<BridgeNetwork, 'connect' | 'disconnect' | 'reconcile'>;
 
 /** A volume as a container sees it. */
 export interface ContainerVolume {

@@ -15,6 +15,7 @@ import { createApiServer, type ApiServer, type TlsOptions } from '../api/server/
 import { InvalidArgumentError, UnavailableError, messageOf } from '../errors/index.js';
 import { ImageStore } from '../image/index.js';
 import { ContainerManager, DEFAULT_INIT_PATH } from '../container/index.js';
+import { BridgeNetwork } from '../network/index.js';
 import { isDigest } from '../oci/index.js';
 import { ContainerService } from './container-service.js';
 import { createLayerStore } from '../layer/index.js';
@@ -237,6 +238,7 @@ export class Daemon {
     volumes: VolumeStore,
   ): Promise<ContainerManager> {
     const { config, logger } = this;
+    const network = await this.openBridgeNetwork();
     const manager = new ContainerManager({
       containersDir: join(config.dataRoot, 'containers'),
       fifoDir: join(config.execRoot, 'fifo'),
@@ -261,11 +263,33 @@ export class Daemon {
       cgroupParent: config.cgroupParent,
       volumes,
       liveRestore: () => this.config.liveRestore,
+      ...(network === undefined ? {} : { network }),
     });
     await manager.open();
     this.cleanups.push(() => manager.close());
     logger.info('containers loaded', { containers: manager.all().length });
     return manager;
+  }
+
+  /**
+   * The default bridge network (daemon.json `bridge`, `bip`, `iptables`, `mtu`), unless
+   * `"bridge": "none"`. Its leftovers are reconciled by the containers' recovery, which knows
+   * which containers still run.
+   */
+  private async openBridgeNetwork(): Promise<BridgeNetwork | undefined> {
+    const { config, logger } = this;
+    if (config.bridge === 'none') return undefined;
+    return BridgeNetwork.open({
+      bridge: config.bridge,
+      ...(config.bip === undefined ? {} : { bip: config.bip }),
+      dataDir: join(config.dataRoot, 'network'),
+      execRoot: config.execRoot,
+      chainPrefix: config.iptablesChainPrefix,
+      iptables: config.iptables,
+      ipForward: config.ipForward,
+      ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
+      logger: logger.with({ module: 'network' }),
+    });
   }
 
   private async startContainerd(): Promise<ContainerdClient> {

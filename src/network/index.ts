@@ -30,3 +30,4 @@ export * from './bridge/index.js';
 export * from './ipam/index.js';
 export * from './sandbox/index.js';
 export * from './nat/index.js';
+export * from './default-bridge/index.js';

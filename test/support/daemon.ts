@@ -13,6 +13,7 @@ import { engineRequest } from './engine-request.js';
 import { childrenOf, commandLineOf, isAlive, terminate, waitForExit } from './processes.js';
 import { makeTestDirs, type TestDirs } from './test-base.js';
 import { waitFor } from './wait.js';
+import { testNetworkConfig } from './test-network-config.js';
 
 /** bin/ladingd of this checkout (dist/test/support → ../../../bin). */
 export const LADINGD_BIN = fileURLToPath(new URL('../../../bin/ladingd', import.meta.url));
@@ -67,7 +68,9 @@ function launch(options: StartOptions, output: 'log-file' | 'pipes' = 'log-file'
   if (!options.dirs) options.cleanup.directory(dirs.root);
   const socketPath = options.socketPath ?? join(dirs.execRoot, 'lading.sock');
   const configFile = join(dirs.root, `daemon-${Date.now()}.json`);
-  writeFileSync(configFile, JSON.stringify(options.config ?? {}, null, 2));
+  // Every test daemon gets a bridge, subnet and iptables chains of its own, never lading0/LADING.
+  const config = { ...testNetworkConfig(dirs.root, options.cleanup), ...(options.config ?? {}) };
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
   const logFile = join(dirs.root, `ladingd-${Date.now()}.log`);
   const args = [
     '--config-file',

@@ -15,6 +15,7 @@ import {
   emptyNetworkSettings,
   mergeContainerConfig,
   newState,
+  orderedEndpoint,
   normalizeHostConfig,
   nowGoTime,
   type ContainerRecord,
@@ -23,6 +24,8 @@ import { validateSpecOptions } from '../spec/index.js';
 import { DOCKER_MASKED_PATHS, DOCKER_READONLY_PATHS } from '../../runtime/spec/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { refuseUnsupportedOptions } from './unsupported-options.js';
+import { initialNetworkName } from './bridge-endpoint.js';
+import { publishRequests } from '../../network/index.js';
 import { checkResources } from './resource-checks.js';
 import { createMountPoints, planMountPoints, releaseVolumes } from '../volumes/index.js';
 
@@ -51,6 +54,8 @@ export async function createContainer(
   validateLogConfig(hostConfig.LogConfig?.Type ?? 'json-file', hostConfig.LogConfig?.Config ?? {});
   validateSpecOptions(hostConfig);
   refuseUnsupportedOptions(hostConfig);
+  // A malformed port binding is refused at create, as dockerd does, not at the first start.
+  publishRequests({ portBindings: hostConfig.PortBindings ?? null });
   checkResources(hostConfig);
   // Every -v, --mount and --volumes-from is parsed and checked before anything is made.
   const mountPlan = planMountPoints(hostConfig, (name) => ctx.registry.get(name).MountPoints ?? {});
@@ -66,6 +71,9 @@ export async function createContainer(
       networkMode: hostConfig.NetworkMode ?? '',
       hostHostname: hostname(),
     });
+    const networkSettings = emptyNetworkSettings();
+    const networkName = initialNetworkName(hostConfig.NetworkMode ?? '');
+    if (networkName !== undefined) networkSettings.Networks[networkName] = orderedEndpoint({});
     record = {
       ID: id,
       Created: nowGoTime(),
@@ -74,7 +82,7 @@ export async function createContainer(
       Config: merged.config,
       State: newState(),
       Image: image.id,
-      NetworkSettings: emptyNetworkSettings(),
+      NetworkSettings: networkSettings,
       LogPath: hostConfig.LogConfig?.Type === 'none' ? '' : join(dir, `${id}-json.log`),
       Name: name,
       Driver: layers.driver,

@@ -13,6 +13,7 @@ import { restartWanted } from './restart-policy.js';
 import { scheduleRestart } from './restart.js';
 import { PhaseTimer } from './phase-timer.js';
 import { unmountVolumes } from '../volumes/index.js';
+import { disconnectBridge } from './bridge-endpoint.js';
 
 /** How long exited output may keep arriving (a background child holding stdout open). */
 const OUTPUT_GRACE_MS = 2000;
@@ -79,6 +80,7 @@ async function handleExit(
     await step('closing stdio', () => process.close());
     await step('unmounting the rootfs', () => layers.unmount(id));
     await step('unmounting volumes', () => unmountVolumes(ctx, record));
+    await step('releasing the network', () => disconnectBridge(ctx, record));
     ctx.running.delete(id);
     ctx.forgetExecs(id);
     const exitInfo = { code: exit.exitStatus, finishedAt: exit.exitedAt, oomKilled: process.oomKilled };

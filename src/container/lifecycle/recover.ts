@@ -24,6 +24,7 @@ import { cancelRestart } from './restart.js';
 import { startsWithDaemon } from './restart-policy.js';
 import { startContainer } from './start.js';
 import { detachContainers, reattachContainer, restoreVolumeMounts } from './live-restore.js';
+import { disconnectBridge } from './bridge-endpoint.js';
 
 /** dockerd's shutdown-timeout: how long a container may take to stop when the daemon stops. */
 const SHUTDOWN_STOP_TIMEOUT_SECONDS = 10;
@@ -37,11 +38,24 @@ export async function recoverContainers(ctx: ManagerContext, records: ContainerR
   const { logger } = ctx.options;
   const liveRestore = ctx.options.liveRestore();
   const taken = new Set<string>();
+  const tasks = new Map<string, TaskState | undefined>();
   for (const record of records) {
-    if (!record.State.Running && !record.State.Paused) continue;
-    const task = await taskOf(ctx, record.ID);
+    if (record.State.Running || record.State.Paused) tasks.set(record.ID, await taskOf(ctx, record.ID));
+  }
+  const takeOver = (task: TaskState | undefined): task is TaskState => {
     const alive = task !== undefined && ['running', 'paused', 'pausing'].includes(task.status);
-    if (task !== undefined && (task.status === 'stopped' || (alive && liveRestore))) {
+    return task !== undefined && (task.status === 'stopped' || (alive && liveRestore));
+  };
+  // The network first: the endpoints of containers to be taken over are kept (a stopped one's
+  // exit releases its own), everything else a previous ladingd left is removed.
+  const keep = new Set([...tasks].filter(([, task]) => takeOver(task)).map(([id]) => id));
+  await ctx.options.network
+    ?.reconcile(keep)
+    .catch((err: unknown) => logger.error('reconciling the bridge network failed', { error: String(err) }));
+  for (const record of records) {
+    if (!tasks.has(record.ID)) continue;
+    const task = tasks.get(record.ID);
+    if (takeOver(task)) {
       try {
         await reattachContainer(ctx, record, task);
         taken.add(record.ID);
@@ -112,6 +126,12 @@ async function settleLeftover(
   await layers.unmount(id).catch(() => undefined);
   restoreVolumeMounts(ctx, record);
   await unmountVolumes(ctx, record);
+  await disconnectBridge(ctx, record).catch((err: unknown) =>
+    logger.warn('releasing the network of a leftover container failed', {
+      container: id,
+      error: String(err),
+    }),
+  );
   await rm(join(fifoDir, id), { recursive: true, force: true });
   setStopped(record, { code: exitCode, finishedAt });
   await ctx.save(record);

@@ -12,6 +12,7 @@ import { SIGKILL } from '../process/signals.js';
 import { PhaseTimer } from './phase-timer.js';
 import { cancelRestart } from './restart.js';
 import { releaseVolumes } from '../volumes/index.js';
+import { disconnectBridge } from './bridge-endpoint.js';
 
 export interface RemoveOptions {
   force: boolean;
@@ -47,6 +48,15 @@ export async function removeContainer(
     }
     const timer = new PhaseTimer(ctx.options.logger, 'remove', id);
     try {
+      // Normally released at exit already (which clears SandboxID); this catches an exit
+      // whose release failed.
+      if (record.NetworkSettings.SandboxID !== '')
+        await disconnectBridge(ctx, record).catch((err: unknown) =>
+          ctx.options.logger.warn('releasing the network of a removed container failed', {
+            container: id,
+            error: String(err),
+          }),
+        );
       await ctx.options.layers.removeRWLayer(id);
       timer.mark('layers');
       await ctx.store.remove(id);

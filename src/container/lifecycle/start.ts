@@ -13,6 +13,7 @@ import { setRunning, setStopped, nowGoTime, type ContainerRecord } from '../mode
 import { containerSpecInput } from '../spec/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { writeContainerFiles } from './container-files.js';
+import { connectBridge, disconnectBridge } from './bridge-endpoint.js';
 import { mountVolumes, unmountVolumes } from '../volumes/index.js';
 import { watchExit } from './exit.js';
 import { PhaseTimer } from './phase-timer.js';
@@ -51,6 +52,10 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
     const rootfs = await layers.mount(id);
     timer.mark('mount');
     undo.push(() => layers.unmount(id));
+    // The address goes into /etc/hosts, so the network comes before the files.
+    const endpoint = await connectBridge(ctx, record);
+    if (endpoint) undo.push(() => disconnectBridge(ctx, record));
+    timer.mark('network');
     const files = await writeContainerFiles(record, ctx.containerDir(id));
     record.HostnamePath = files.hostname;
     record.HostsPath = files.hosts;
@@ -74,7 +79,7 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
       resolvConfPath: files.resolvConf,
       cgroupsPath: `${cgroupParent}/${id}`,
       initPath: initBinary,
-      network: networkNamespace(ctx, record),
+      network: endpoint ? { mode: 'path', path: endpoint.sandboxKey } : networkNamespace(ctx, record),
       binds: volumeMounts.binds,
       mountTmpfs: volumeMounts.tmpfs,
     });
@@ -139,9 +144,10 @@ async function startLocked(ctx: ManagerContext, record: ContainerRecord): Promis
 }
 
 /**
- * The network namespace: the host's with `--network host`, another running container's with
- * `container:<name>`, else a new one. (The default bridge arrives with issue 8; until then a
- * new namespace has only a loopback interface, as with `--network none`.)
+ * The network namespace when the container has no bridge endpoint: the host's with
+ * `--network host`, another running container's with `container:<name>` (its sandbox when it
+ * has one, else its process's namespace), else a new one with loopback only (`none`, or a
+ * daemon without a bridge).
  */
 function networkNamespace(ctx: ManagerContext, record: ContainerRecord): NetworkNamespaceInput {
   const mode = record.HostConfig.NetworkMode ?? '';
@@ -151,6 +157,7 @@ function networkNamespace(ctx: ManagerContext, record: ContainerRecord): Network
     if (!other.State.Running) {
       throw new ConflictError(`cannot join network of a non running container: ${other.ID}`);
     }
+    if (other.NetworkSettings.SandboxKey) return { mode: 'path', path: other.NetworkSettings.SandboxKey };
     return { mode: 'path', path: `/proc/${other.State.Pid}/ns/net` };
   }
   return { mode: 'new' };

@@ -1,6 +1,6 @@
 /**
  * Options lading does not implement yet. Accepting them silently would run a container
- * without the mounts or ports its user asked for, so create refuses them with a clear error
+ * without the links or networks its user asked for, so create refuses them with a clear error
  * (501) instead. Each check goes when its feature lands (ports and networks: issue 8).
  */
 import type { HostConfig } from '../../api/types/index.js';
@@ -12,8 +12,6 @@ export function refuseUnsupportedOptions(hostConfig: HostConfig): void {
   const unsupported = (what: string): never => {
     throw new NotImplementedError(`${what} not supported by this version of lading`);
   };
-  const ports = Object.values(hostConfig.PortBindings ?? {}).some((bindings) => (bindings?.length ?? 0) > 0);
-  if (ports || hostConfig.PublishAllPorts === true) unsupported('publishing ports (-p, -P) is');
   if ((hostConfig.Links?.length ?? 0) > 0) unsupported('legacy container links (--link) are');
   const mode = hostConfig.NetworkMode ?? '';
   if (!BUILT_IN_NETWORK_MODES.has(mode) && !mode.startsWith('container:')) {

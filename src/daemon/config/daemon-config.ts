@@ -15,6 +15,7 @@ import {
   DEFAULT_MAX_CONCURRENT_UPLOADS,
 } from './defaults.js';
 import type { DaemonConfigFile } from './schema.js';
+import { DEFAULT_BRIDGE_NAME, DEFAULT_CHAIN_PREFIX } from '../../network/index.js';
 
 export interface TlsConfig {
   enabled: boolean;
@@ -41,6 +42,10 @@ export interface DaemonConfig {
   insecureRegistries: string[];
   storageDriver: 'overlay2' | 'vfs';
   bip?: string;
+  /** The default bridge's name (daemon.json `bridge`); "none" disables the default network. */
+  bridge: string;
+  /** Prefix of lading's iptables chains (production "LADING"). */
+  iptablesChainPrefix: string;
   labels: string[];
   /** Socket of an existing containerd; when set, ladingd starts none of its own. */
   containerd?: string;
@@ -114,6 +119,8 @@ export function resolveConfig(merged: DaemonConfigFile, configFile?: string): Da
     insecureRegistries: merged['insecure-registries'] ?? [],
     storageDriver: merged['storage-driver'] ?? 'overlay2',
     ...(merged.bip !== undefined && { bip: merged.bip }),
+    bridge: merged.bridge ?? DEFAULT_BRIDGE_NAME,
+    iptablesChainPrefix: merged['iptables-chain-prefix'] ?? DEFAULT_CHAIN_PREFIX,
     labels: merged.labels ?? [],
     ...(merged.containerd !== undefined && { containerd: merged.containerd }),
     containerdNamespace: merged['containerd-namespace'] ?? DEFAULT_CONTAINERD_NAMESPACE,

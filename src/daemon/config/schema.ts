@@ -111,6 +111,21 @@ export const daemonConfigFileSchema = z
       'insecure-registries': z.array(insecureRegistry, { error: 'must be an array of strings' }).optional(),
       'storage-driver': z.enum(['overlay2', 'vfs'], { error: 'must be one of overlay2, vfs' }).optional(),
       bip: cidr4.optional(),
+      /** The default bridge's interface (dockerd's `-b`): a name of at most 15 characters, or "none" for no bridge. */
+      bridge: str()
+        .regex(/^(none|[A-Za-z0-9][A-Za-z0-9_.-]{0,14})$/, {
+          error: 'must be an interface name of at most 15 characters, or "none"',
+        })
+        .optional(),
+      /**
+       * lading's own key (tests): prefix of its iptables chains, default "LADING". Lets a test
+       * daemon work in chains of its own and never touch the production ones.
+       */
+      'iptables-chain-prefix': str()
+        .regex(/^[A-Za-z][A-Za-z0-9_]{0,11}$/, {
+          error: 'must be 1-12 letters, digits or _ and start with a letter',
+        })
+        .optional(),
       labels: z
         .array(
           str().refine((l) => /^[^=\s]+=/.test(l), { error: 'must be "key=value"' }),

@@ -32,6 +32,8 @@ export interface NatOptions {
   netns?: string;
   /** Where ip_forward is switched on; default /proc/sys/net/ipv4/ip_forward. */
   ipForwardPath?: string;
+  /** daemon.json `ip-forward`: false leaves the sysctl as it is (default true). */
+  ipForward?: boolean;
 }
 
 interface Hook {
@@ -120,7 +122,8 @@ export function ensureMasquerade(options: NatOptions): Promise<{ ipForwardChange
         await ipt.run(['-t', hook.table, ...where, ...jump]);
       }
     }
-    const ipForwardChanged = await enableIpForward(options.ipForwardPath ?? IP_FORWARD_PATH);
+    const ipForwardChanged =
+      options.ipForward !== false && (await enableIpForward(options.ipForwardPath ?? IP_FORWARD_PATH));
     return { ipForwardChanged };
   });
 }

@@ -1,0 +1,6 @@
+export {
+  BridgeNetwork,
+  type BridgeEndpoint,
+  type BridgeNetworkOptions,
+  type ConnectRequest,
+} from './bridge-network.js';

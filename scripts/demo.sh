@@ -21,9 +21,10 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp"
+mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/www"
 cp "$(command -v busybox)" "$rootfs/bin/busybox"
-for applet in sh ls cat echo rm; do ln -s busybox "$rootfs/bin/$applet"; done
+for applet in sh ls cat echo rm httpd; do ln -s busybox "$rootfs/bin/$applet"; done
+echo 'hello from web1' > "$rootfs/www/index.html"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
 printf '\n\033[1m$ %s\033[0m\n' "tar -C rootfs -c . | lading import -c 'CMD [\"/bin/sh\"]' - demo/busybox:latest"
 tar -C "$rootfs" -c . | lading import -c 'CMD ["/bin/sh"]' - demo/busybox:latest
@@ -36,8 +37,12 @@ lading save demo/busybox | lading load
 # Containers: one image backs many containers, each with a read-write layer of its own on top
 # of the image's (overlay2's LowerDir/UpperDir), started with the image config's CMD and ENV.
 step lading run --rm demo/busybox echo hello from a container
-step lading run -itd --name web1 demo/busybox
+# The seed's scenario: a web server published on a host port, reached through the bridge.
+step lading run -itd --name web1 -p 127.0.0.1:8081:80 demo/busybox httpd -f -p 80 -h /www
+step curl -s http://127.0.0.1:8081/
+step lading port web1
 step lading inspect --format '{{json .GraphDriver}}' web1
+step lading inspect --format '{{json .NetworkSettings}}' web1
 step lading exec web1 sh -c 'echo changed >> /etc/passwd; rm /bin/ls'
 upper=$(lading inspect --format '{{.GraphDriver.Data.UpperDir}}' web1)
 # Copy-on-write: the changed file was copied up, the deleted one is a whiteout (c 0,0).

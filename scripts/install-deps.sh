@@ -9,6 +9,7 @@ PACKAGES=(
   containerd runc iptables iproute2 tini          # what ladingd runs containers with
   golang-github-containerd-containerd-dev         # containerd's API .proto files
   busybox-static pigz zstd attr                   # test images and layer tools
+  curl                                            # the demo's request to a published port
   docker-registry skopeo                          # a real registry and OCI reader for tests
   python3-docker                                  # docker-py, a real Engine API client for tests
 )

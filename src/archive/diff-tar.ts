@@ -27,6 +27,11 @@ import { isOpaqueDir, isOverlayWhiteout, layerXattrs } from './diff-tar-support.
 import { encodeHeader, END_OF_ARCHIVE, padding, type HeaderInput } from './tar-writer-header.js';
 
 const CHUNK = 1024 * 1024;
+/**
+ * How far the tar may run ahead of its reader: the files are read on the thread pool while the
+ * consumer (a commit extracting into a new layer) hashes and writes what came before.
+ */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 
 function seconds(ms: number): number {
   return Math.floor(ms / 1000);
@@ -210,5 +215,5 @@ export async function* diffTarChunks(diffDir: string): AsyncGenerator<Buffer> {
 }
 
 export function diffTarStream(diffDir: string): Readable {
-  return Readable.from(diffTarChunks(diffDir), { objectMode: false });
+  return Readable.from(diffTarChunks(diffDir), { objectMode: false, highWaterMark: READ_AHEAD_BYTES });
 }

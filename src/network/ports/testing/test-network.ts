@@ -7,14 +7,13 @@
  *
  * The client namespace is routed, not bridged, so its traffic to 10.213.N.129 arrives on a
  * host interface other than the bridge and meets the DNAT rule as outside traffic does.
- * N is a /24 in 10.213.0.0/16 that no host address uses. Names start with this run's RUN_NAME_PREFIX.
+ * N is a /24 in 10.213.0.0/16 that no host address or route uses. Names start with this run's RUN_NAME_PREFIX (testName).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Cleanup } from '../../../../test/support/cleanup.js';
-import { RUN_NAME_PREFIX } from '../../../../test/support/test-base.js';
+import { freeTestSubnet, testName } from '../../testing/test-network.js';
 import { runTool } from '../../host-tools.js';
 
 export interface TestNetwork {
@@ -31,20 +30,10 @@ export interface TestNetwork {
 
 const SCRIPT_DIR = fileURLToPath(new URL('.', import.meta.url));
 
-async function freeSubnet(): Promise<number> {
-  const { stdout } = await runTool('ip', ['-4', '-o', 'addr', 'show']);
-  const used = new Set([...stdout.matchAll(/inet 10\.213\.(\d+)\./g)].map((m) => Number(m[1])));
-  const start = randomBytes(1)[0]!;
-  for (let i = 0; i < 256; i++) {
-    const n = (start + i) % 256;
-    if (!used.has(n)) return n;
-  }
-  throw new Error('no free /24 in 10.213.0.0/16');
-}
-
 export async function createTestNetwork(cleanup: Cleanup): Promise<TestNetwork> {
-  const name = `${RUN_NAME_PREFIX}${randomBytes(2).toString('hex')}`;
-  const n = await freeSubnet();
+  const name = testName(10);
+  // The same free-subnet choice as the other network tests: a 10.213.x.0/24 no address or route uses.
+  const n = Number(freeTestSubnet().subnet.split('.')[2]);
   const net: TestNetwork = {
     name,
     bridge: name,

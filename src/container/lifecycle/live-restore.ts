@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { ProcessFifos, type TaskState } from '../../runtime/index.js';
 import type { ContainerRecord } from '../model/index.js';
 import { containerSpecInput } from '../spec/index.js';
+import { restoreVolumeMounts } from '../volumes/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { watchExit } from './exit.js';
 import { cancelRestart } from './restart.js';
@@ -109,27 +110,4 @@ export async function reattachContainer(
     });
   }
   watchExit(ctx, record, process);
-}
-
-/**
- * Counts again the volume mounts that the container's start made (the volume store of a new
- * ladingd starts from zero), without mounting anything: they stayed mounted while ladingd
- * was away. The exit's unmount, or the caller's, then takes them down.
- */
-export function restoreVolumeMounts(ctx: ManagerContext, record: ContainerRecord): void {
-  const volumes = ctx.options.volumes;
-  const tmpfs = record.HostConfig.Tmpfs ?? {};
-  for (const m of Object.values(record.MountPoints ?? {})) {
-    // The ones start mounted (volumes/container-volume-mounts.ts): a --tmpfs on the same path wins.
-    if (m.Type !== 'volume' || m.Name === '' || Object.hasOwn(tmpfs, m.Destination)) continue;
-    try {
-      volumes.restoreMount(m.Name);
-    } catch (err) {
-      ctx.options.logger.warn('a volume of a re-attached container is missing', {
-        container: record.ID,
-        volume: m.Name,
-        error: String(err),
-      });
-    }
-  }
 }

@@ -17,13 +17,13 @@ import { join } from 'node:path';
 import { NotFoundError } from '../../errors/index.js';
 import type { TaskState } from '../../runtime/index.js';
 import { nowGoTime, setStopped, type ContainerRecord } from '../model/index.js';
-import { unmountVolumes } from '../volumes/index.js';
+import { restoreVolumeMounts, unmountVolumes } from '../volumes/index.js';
 import type { ManagerContext } from '../manager-context.js';
 import { stopContainer } from './stop.js';
 import { cancelRestart } from './restart.js';
 import { startsWithDaemon } from './restart-policy.js';
 import { startContainer } from './start.js';
-import { detachContainers, reattachContainer, restoreVolumeMounts } from './live-restore.js';
+import { detachContainers, reattachContainer } from './live-restore.js';
 import { disconnectBridge } from './bridge-endpoint.js';
 
 /** dockerd's shutdown-timeout: how long a container may take to stop when the daemon stops. */

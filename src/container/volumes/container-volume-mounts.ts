@@ -17,6 +17,16 @@ function volumeMounts(record: ContainerRecord): MountPointRecord[] {
   return Object.values(record.MountPoints ?? {}).filter((m) => m.Type === 'volume' && m.Name !== '');
 }
 
+/** A `--tmpfs` on the same destination wins over a mount point: start mounts nothing there. */
+function shadowedByTmpfs(record: ContainerRecord, m: MountPointRecord): boolean {
+  return Object.prototype.hasOwnProperty.call(record.HostConfig.Tmpfs ?? {}, m.Destination);
+}
+
+/** The volumes a start mounts through the store, and so the ones its exit unmounts. */
+function startedVolumeMounts(record: ContainerRecord): MountPointRecord[] {
+  return volumeMounts(record).filter((m) => !shadowedByTmpfs(record, m));
+}
+
 /** At daemon start: a loaded container holds its volumes again. */
 export function referenceVolumes(ctx: ManagerContext, record: ContainerRecord): void {
   for (const m of volumeMounts(record)) {
@@ -52,7 +62,7 @@ export async function mountVolumes(ctx: ManagerContext, record: ContainerRecord)
         result.tmpfs[m.Destination] = tmpfsData(m.Spec.TmpfsOptions, m.Spec.ReadOnly === true);
         continue;
       }
-      if (Object.prototype.hasOwnProperty.call(record.HostConfig.Tmpfs ?? {}, m.Destination)) continue;
+      if (shadowedByTmpfs(record, m)) continue;
       let source = m.Source;
       if (m.Type === 'volume' && m.Name !== '') {
         source = await ctx.options.volumes.mount(m.Name, record.ID, {
@@ -94,9 +104,28 @@ function createBindSource(source: string): void {
   }
 }
 
+/**
+ * Live restore: counts again the mounts a running container's start made (the volume store of
+ * a new ladingd starts from zero), without mounting anything — they stayed mounted while
+ * ladingd was away. The exit's unmount then takes them down.
+ */
+export function restoreVolumeMounts(ctx: ManagerContext, record: ContainerRecord): void {
+  for (const m of startedVolumeMounts(record)) {
+    try {
+      ctx.options.volumes.restoreMount(m.Name);
+    } catch (err) {
+      ctx.options.logger.warn('a volume of a re-attached container is missing', {
+        container: record.ID,
+        volume: m.Name,
+        error: String(err),
+      });
+    }
+  }
+}
+
 /** After the exit (or a failed start): the store's mounts of the container's volumes go. */
 export async function unmountVolumes(ctx: ManagerContext, record: ContainerRecord): Promise<void> {
-  for (const m of volumeMounts(record)) {
+  for (const m of startedVolumeMounts(record)) {
     await ctx.options.volumes.unmount(m.Name, record.ID).catch((err: unknown) =>
       ctx.options.logger.warn('unmounting a volume failed', {
         container: record.ID,

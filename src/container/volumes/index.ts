@@ -19,6 +19,7 @@ export {
   mountVolumes,
   referenceVolumes,
   releaseVolumes,
+  restoreVolumeMounts,
   unmountVolumes,
   type StartMounts,
 } from './container-volume-mounts.js';
